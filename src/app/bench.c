@@ -1,0 +1,190 @@
+/* `platsweep bench`: points/s of solver variants on reproducible random points. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "app/app.h"
+#include "platsweep/point.h"
+#include "platsweep/solver.h"
+#include "platsweep/version.h"
+
+static const char *usage_bench =
+    "usage: platsweep bench [--solvers A,B] [--pairs F:G,...] [--problem P] [--points N]\n"
+    "                       [--repeat R] [--threads T] [--seed S] [--intra] [--json]\n"
+    "\n"
+    "Time solver variants on N reproducible random points of each family pair.\n"
+    "  --solvers A,B    variants (default: every variant registered for the problem)\n"
+    "  --pairs F:G,...  family pairs, customers:providers (default logit:logit,linear:linear)\n"
+    "  --problem P      optimum (default) or equilibrium\n"
+    "  --points N       points per pair (default 2000)\n"
+    "  --repeat R       timed repeats after one warm-up; the median is reported (default 5)\n"
+    "  --threads T      OpenMP threads (default 1)\n"
+    "  --seed S         sampler seed (default 7)\n"
+    "  --intra          draw intra-side effects e_m, e_n (default 0)\n"
+    "  --json           one JSON object per line instead of the table\n";
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_d(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+enum { CHUNK = 64 };
+
+static double run_once(const psw_solver_ops *s, psw_problem prob, const psw_point *pts, int n,
+                       psw_opt_result *ro, psw_eq_result *re, int threads) {
+  psw_solver_opts o;
+  psw_solver_opts_default(&o);
+  double t0 = now();
+  int nchunk = (n + CHUNK - 1) / CHUNK;
+  (void)threads;
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (int c = 0; c < nchunk; ++c) {
+    int lo = c * CHUNK, cnt = n - lo < CHUNK ? n - lo : CHUNK;
+    if (prob == PSW_PROBLEM_OPTIMUM)
+      s->solve_optimum(&o, cnt, pts + lo, ro + lo);
+    else
+      s->solve_equilibrium(&o, cnt, pts + lo, re + lo);
+  }
+  return now() - t0;
+}
+
+int app_bench(int argc, char **argv) {
+  const char *solvers = NULL, *pairs = "logit:logit,linear:linear";
+  psw_problem prob = PSW_PROBLEM_OPTIMUM;
+  int npts = 2000, repeat = 5, threads = 1, json = 0;
+  unsigned long seed = 7;
+  psw_sample_opts so = {0, 0, 0.0};
+  for (int i = 0; i < argc; ++i) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      fputs(usage_bench, stdout);
+      return 0;
+    } else if (!strcmp(a, "--json")) {
+      json = 1;
+    } else if (!strcmp(a, "--intra")) {
+      so.intra = 1;
+    } else if (v && !strcmp(a, "--solvers")) {
+      solvers = v, ++i;
+    } else if (v && !strcmp(a, "--pairs")) {
+      pairs = v, ++i;
+    } else if (v && !strcmp(a, "--problem")) {
+      if (!strcmp(v, "optimum"))
+        prob = PSW_PROBLEM_OPTIMUM;
+      else if (!strcmp(v, "equilibrium"))
+        prob = PSW_PROBLEM_EQUILIBRIUM;
+      else {
+        fprintf(stderr, "platsweep bench: --problem: unknown problem '%s'\n", v);
+        return PSW_EXIT_USAGE;
+      }
+      ++i;
+    } else if (v && (!strcmp(a, "--points") || !strcmp(a, "--repeat") ||
+                     !strcmp(a, "--threads") || !strcmp(a, "--seed"))) {
+      char *end;
+      long x = strtol(v, &end, 10);
+      if (*end || x < (strcmp(a, "--seed") ? 1 : 0)) {
+        fprintf(stderr, "platsweep bench: %s: '%s' is not a valid count\n", a, v);
+        return PSW_EXIT_USAGE;
+      }
+      if (!strcmp(a, "--points")) npts = (int)x;
+      if (!strcmp(a, "--repeat")) repeat = (int)x;
+      if (!strcmp(a, "--threads")) threads = (int)x;
+      if (!strcmp(a, "--seed")) seed = (unsigned long)x;
+      ++i;
+    } else {
+      fprintf(stderr, "platsweep bench: unknown option '%s' (see platsweep bench --help)\n", a);
+      return PSW_EXIT_USAGE;
+    }
+  }
+  if (prob == PSW_PROBLEM_EQUILIBRIUM) so.fees = 1;
+  const psw_solver_ops *vars[16];
+  int nv = 0;
+  if (solvers) {
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", solvers);
+    for (char *t = strtok(buf, ","); t && nv < 16; t = strtok(NULL, ",")) {
+      if (psw_solver_find(t, prob, &vars[nv]) != PSW_OK) {
+        fprintf(stderr, "platsweep bench: %s\n", psw_err_msg());
+        return PSW_EXIT_USAGE;
+      }
+      ++nv;
+    }
+  } else {
+    for (int i = 0; i < psw_solver_count() && nv < 16; ++i)
+      if (psw_solver_get(i)->problems & (1u << prob)) vars[nv++] = psw_solver_get(i);
+  }
+  if (!json)
+    printf("# platsweep %s (%s), %s, threads %d, %d points/pair, median of %d after warm-up\n"
+           "%-22s %-12s %12s %10s %10s  %s\n",
+           PSW_VERSION, PSW_GIT_DESCRIBE, PSW_COMPILER, threads, npts, repeat, "pair", "variant",
+           "points/s", "spread%", "mean_iter", "status shares (ok corner noint degen notconv invalid)");
+  char pbuf[512];
+  snprintf(pbuf, sizeof pbuf, "%s", pairs);
+  char *save = NULL;
+  for (char *pr = strtok_r(pbuf, ",", &save); pr; pr = strtok_r(NULL, ",", &save)) {
+    char *colon = strchr(pr, ':');
+    psw_family_kind kf, kg;
+    if (!colon) {
+      fprintf(stderr, "platsweep bench: --pairs: '%s' is not F:G\n", pr);
+      return PSW_EXIT_USAGE;
+    }
+    *colon = '\0';
+    if (psw_family_from_name(pr, &kf) || psw_family_from_name(colon + 1, &kg)) {
+      fprintf(stderr, "platsweep bench: --pairs: unknown family in '%s:%s'\n", pr, colon + 1);
+      return PSW_EXIT_USAGE;
+    }
+    psw_point *pts = malloc((size_t)npts * sizeof *pts);
+    psw_opt_result *ro = malloc((size_t)npts * sizeof *ro);
+    psw_eq_result *re = malloc((size_t)npts * sizeof *re);
+    double *times = malloc((size_t)repeat * sizeof *times);
+    if (!pts || !ro || !re || !times) {
+      fprintf(stderr, "platsweep bench: out of memory\n");
+      return PSW_EXIT_FAILURE;
+    }
+    for (int i = 0; i < npts; ++i) psw_point_sample(&pts[i], kf, kg, &so, seed, (unsigned long)i);
+    for (int v = 0; v < nv; ++v) {
+      run_once(vars[v], prob, pts, npts, ro, re, threads); /* warm-up */
+      for (int r = 0; r < repeat; ++r) times[r] = run_once(vars[v], prob, pts, npts, ro, re, threads);
+      qsort(times, (size_t)repeat, sizeof *times, cmp_d);
+      double med = times[repeat / 2], spread = (times[repeat - 1] - times[0]) / med * 100.0;
+      long st[6] = {0};
+      double it = 0;
+      for (int i = 0; i < npts; ++i) {
+        int s = prob == PSW_PROBLEM_OPTIMUM ? ro[i].status : re[i].status;
+        if (s >= 0 && s < 6) st[s]++;
+        it += prob == PSW_PROBLEM_OPTIMUM ? ro[i].iter : re[i].iter;
+      }
+      if (json)
+        printf("{\"pair\": \"%s:%s\", \"variant\": \"%s\", \"problem\": \"%s\", \"threads\": %d, "
+               "\"points\": %d, \"points_per_s\": %.6g, \"median_s\": %.6g, \"min_s\": %.6g, "
+               "\"max_s\": %.6g, \"mean_iter\": %.4g, \"status\": [%ld, %ld, %ld, %ld, %ld, %ld]}\n",
+               pr, colon + 1, vars[v]->name, psw_problem_name(prob), threads, npts, npts / med, med,
+               times[0], times[repeat - 1], it / npts, st[0], st[1], st[2], st[3], st[4], st[5]);
+      else
+      {
+        char label[96];
+        snprintf(label, sizeof label, "%s:%s", pr, colon + 1);
+        printf("%-22s %-12s %12.4g %10.1f %10.1f  %ld %ld %ld %ld %ld %ld\n", label, vars[v]->name,
+               npts / med, spread, it / npts, st[0], st[1], st[2], st[3], st[4], st[5]);
+      }
+      fflush(stdout);
+    }
+    free(pts);
+    free(ro);
+    free(re);
+    free(times);
+  }
+  return PSW_EXIT_OK;
+}

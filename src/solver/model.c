@@ -1,0 +1,105 @@
+/* Model helpers shared by every solver variant. */
+#include <float.h>
+#include <math.h>
+
+#include "solver/solver_impl.h"
+
+static void side_init(side *s, const psw_family *fam) {
+  s->fam = fam;
+  s->u0 = psw_family_u0(fam);
+  s->u1 = psw_family_u1(fam);
+  s->M = fam->M;
+  s->spread = psw_family_spread(fam);
+}
+
+void model_init(model *md, const psw_point *pt) {
+  md->pt = pt;
+  side_init(&md->F, &pt->cust);
+  side_init(&md->G, &pt->prov);
+  md->k = pt->a + pt->b;
+  md->S = psw_point_scale(pt);
+  md->PS = md->S * (md->F.M + md->G.M);
+  md->iters = 0;
+}
+
+double side_phi_inv(const side *s, double y) {
+  if (isnan(y)) return y;
+  if (isinf(y)) return y;
+  /* phi(U) >= U, so phi^{-1}(y) <= y; phi' >= 1 below u0 and phi(U) <= U + h(u) grows. */
+  double hi = y, lo = y - s->spread - 1.0;
+  for (int i = 0; i < 2100 && side_phi(s, lo) > y; ++i) lo = y - 2.0 * (y - lo);
+  for (int i = 0; i < 2100 && side_phi(s, hi) < y; ++i) hi = y + 2.0 * (hi - y) + 1.0;
+  for (int it = 0; it < 200; ++it) {
+    double mid = 0.5 * (lo + hi);
+    if (mid <= lo || mid >= hi) break;
+    if (side_phi(s, mid) < y)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+void model_eq_stability(const model *md, double U, double V, double *det, int8_t *stable) {
+  const psw_point *p = md->pt;
+  double Fs[2] = {psw_family_Fp_side(md->F.fam, U, -1), psw_family_Fp_side(md->F.fam, U, +1)};
+  double Gs[2] = {psw_family_Fp_side(md->G.fam, V, -1), psw_family_Fp_side(md->G.fam, V, +1)};
+  /* On a kink one side is flat (0): det uses the interior derivative. */
+  double Fi = Fs[0] > Fs[1] ? Fs[0] : Fs[1];
+  double Gi = Gs[0] > Gs[1] ? Gs[0] : Gs[1];
+  *det = (1.0 - p->e_m * Fi) * (1.0 - p->e_n * Gi) - p->a * p->b * Fi * Gi;
+  int ok = 1;
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2; ++j) {
+      double Fp = Fs[i], Gp = Gs[j];
+      double dt = (1.0 - p->e_m * Fp) * (1.0 - p->e_n * Gp) - p->a * p->b * Fp * Gp;
+      double tr = p->e_m * Fp + p->e_n * Gp;
+      if (!(dt > 0.0 && tr < 2.0)) ok = 0;
+    }
+  *stable = (int8_t)ok;
+}
+
+void opt_result_invalid(psw_opt_result *r) {
+  psw_opt_result_fill(r);
+  r->status = PSW_STATUS_INVALID;
+  r->iter = 0;
+}
+
+void eq_result_invalid(psw_eq_result *r) {
+  psw_eq_result_fill(r);
+  r->status = PSW_STATUS_INVALID;
+  r->count = 0;
+  r->iter = 0;
+}
+
+void opt_result_finish(const model *md, double U, double V, int side_m, int side_n,
+                       psw_opt_result *r) {
+  const psw_point *p = md->pt;
+  double m = side_m == PSW_SIDE_ZERO ? 0.0 : side_m == PSW_SIDE_CAP ? md->F.M : side_F(&md->F, U);
+  double n = side_n == PSW_SIDE_ZERO ? 0.0 : side_n == PSW_SIDE_CAP ? md->G.M : side_F(&md->G, V);
+  r->U = U;
+  r->V = V;
+  r->m = m;
+  r->n = n;
+  r->f = p->a * n + p->e_m * m - U;
+  r->g = p->b * m + p->e_n * n - V;
+  r->P = model_profit_UV(md, U, V, m, n);
+  r->side_m = (int8_t)side_m;
+  r->side_n = (int8_t)side_n;
+  r->below_cost_m = (int8_t)(m > 0.0 && r->f < p->c);
+  r->below_cost_n = (int8_t)(n > 0.0 && r->g < p->d);
+  if (side_m == PSW_SIDE_INTERIOR && side_n == PSW_SIDE_INTERIOR) {
+    double Fp, Gp, hF, hG;
+    psw_family_eval(md->F.fam, U, NULL, &Fp, &hF, NULL);
+    psw_family_eval(md->G.fam, V, NULL, &Gp, &hG, NULL);
+    double q1, q2;
+    model_A(md, U, &q1);
+    model_B(md, V, &q2);
+    r->h_m = hF;
+    r->h_n = hG;
+    r->soc_q1 = q1;
+    r->soc_q = q1 * q2 - md->k * md->k * Fp * Gp;
+  } else {
+    r->h_m = r->h_n = r->soc_q1 = r->soc_q = NAN;
+  }
+}

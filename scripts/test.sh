@@ -35,7 +35,8 @@ stage_ci() {
 stage_sanitizers() {
   cmake --preset debug
   cmake --build --preset debug
-  ctest --preset debug                        # preset filters labels unit|cli
+  # ASan+UBSan are ~5x slower; the ci stage already ran the full-size samples
+  PSW_TEST_SCALE="${PSW_TEST_SCALE:-0.25}" ctest --preset debug  # preset filters labels unit|cli
 }
 
 # Criterion runs each test in a separate worker process (fork + exec of the same binary) and
@@ -68,6 +69,8 @@ for t in json.load(sys.stdin)["tests"]:
     logs="$logroot/$name"
     mkdir -p "$logs"
     rc=0
+    # memcheck is ~50x slower: the large randomised tests run on a sample (PSW_TEST_SCALE)
+    PSW_TEST_SCALE="${PSW_TEST_SCALE:-0.02}" \
     timeout "$VALGRIND_TIMEOUT" valgrind --trace-children=yes --error-exitcode=1 \
       --leak-check=full --track-origins=yes --num-callers=30 \
       --suppressions=cmake/valgrind.supp \

@@ -181,9 +181,10 @@ static int inside(const psw_family *f, double U) {
   return U > psw_family_u0(f) && U < psw_family_u1(f);
 }
 
-/* A derivative check: fn' = want at U, where the rounding noise of the
- * difference is below 1e-3 of the value (elsewhere the check carries no
- * information and the point is counted as uninformative). */
+/* A derivative check: fn' = want at U, up to the truncation and rounding
+ * noise of the difference. Points where the noise exceeds 1e-6 of the value
+ * carry little information; the caller requires most points to be informative,
+ * and the relative errors reported are over informative points only. */
 static void check_deriv(worst *w, int ci, scalar_fn fn, double U, double want) {
   const psw_family *f = &cases[ci];
   double del = fd_step(f, U), noise;
@@ -192,8 +193,6 @@ static void check_deriv(worst *w, int ci, scalar_fn fn, double U, double want) {
   if (!isfinite(got)) return;
   /* 1e-9: Richardson truncation is (1e-3)^4 = 1e-12 times derivative ratios of
    * order 1..100 on the scale L; a wrong formula is off by O(1). */
-  /* informative: rounding noise is below 1e-6 of the value, so the check is
-   * at least that tight; the relative errors reported are over these points */
   int informative = noise <= 1e-6 * fabs(want) && fabs(want) > 0x1p-960;
   note(w, ci, U, fabs(got - want), 1e-9 * fabs(want) + noise + DBL_MIN,
        informative ? fabs(want) : 0);
@@ -308,7 +307,7 @@ Test(family, F_inverts_finv_in_m, .init = fp_traps) {
   verdict(&w, "F(Finv(m)) - m");
 }
 
-Test(family, finv_ends) {
+Test(family, finv_ends, .init = fp_traps) {
   for (int ci = 0; ci < NCASES; ++ci) {
     const psw_family *f = &cases[ci];
     double u0 = psw_family_u0(f), u1 = psw_family_u1(f);
@@ -328,6 +327,7 @@ static double integrand(double U, void *p) { return psw_family_F(p, U); }
 
 /* S(U) = integral of F over (-inf, U], split at the finite kinks. */
 static double quad_surplus(const psw_family *f, double U, double *abserr) {
+  int traps = fedisableexcept(FE_ALL_EXCEPT); /* qagil overflows internally */
   gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
   gsl_function fn = {integrand, (void *)f};
   double u0 = psw_family_u0(f), u1 = psw_family_u1(f), sum = 0, err = 0, v, e;
@@ -346,11 +346,13 @@ static double quad_surplus(const psw_family *f, double U, double *abserr) {
     err += e;
   }
   gsl_integration_workspace_free(ws);
+  feclearexcept(FE_ALL_EXCEPT);
+  feenableexcept(traps);
   *abserr = err;
   return sum;
 }
 
-Test(family, surplus_matches_quadrature) {
+Test(family, surplus_matches_quadrature, .init = fp_traps) {
   gsl_set_error_handler_off(); /* a missed 1e-13 shows up in the comparison */
   worst w = {0};
   for (int ci = 0; ci < NCASES; ++ci) {
@@ -366,8 +368,9 @@ Test(family, surplus_matches_quadrature) {
       /* 1e-11: quadrature asked for 1e-13 relative, with margin. F at the
        * nodes is rounded at eps*F'*uabs, so the integral at eps*uabs*F(U). */
       double cond = 8 * EPS * uabs(f, U) * psw_family_F(f, U);
-      note(&w, ci, U, fabs(got - want), 1e-11 * want + 2 * want_err + cond,
-           cond <= 1e-11 * want ? want : 0);
+      cr_assert(want_err <= 1e-11 * want + cond, "quadrature did not converge: %s U = %.17g",
+                cname(ci), U);
+      note(&w, ci, U, fabs(got - want), 1e-11 * want + cond, cond <= 1e-11 * want ? want : 0);
     }
   }
   verdict(&w, "S vs quadrature");
@@ -544,6 +547,175 @@ Test(family, matches_high_precision_reference, .init = fp_traps) {
   }
   cr_log_info("reference: max rel err F %.2g F' %.2g h %.2g h' %.2g S %.2g", mx[0], mx[1], mx[2],
               mx[3], mx[4]);
+}
+
+/* F^{-1} at exact m, same provenance: lower tail, bulk, and m within 1e-10,
+ * 2^-45 and one ulp of M, where only a complement-based inverse is accurate. */
+typedef struct ref_inv {
+  psw_family_kind kind;
+  double p[3], M, m, U;
+} ref_inv;
+
+static const ref_inv ref_invs[] = {
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 3e-300, -2.5e-1},
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 2.9999999999999997e-20, -2.4999999999999999998e-1},
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 0.8999999999999999, 1.9999999999999995559e-1},
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 1.5, 5.0e-1},
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 2.0999999999999996, 7.9999999999999982236e-1},
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 2.9999999997, 1.2499999998499999876},
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 2.9999999999999147, 1.2499999999999573674},
+    {PSW_FAMILY_LINEAR, {0.5, 2.0, 0.0}, 3.0, 2.9999999999999996, 1.249999999999999778},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 1e-297, 2.9999999999999998335e+1},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 9.999999999999999e-18, 2.9999999999999998435e+1},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 300.0, 3.0299999999999998318e+3},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 500.0, 5.0299999999999997208e+3},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 700.0, 7.0299999999999996098e+3},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 999.9999999, 1.0029999998999999787e+4},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 999.9999999999716, 1.0029999999999715226e+4},
+    {PSW_FAMILY_LINEAR, {-3.0, 0.1, 0.0}, 1000.0, 999.9999999999999, 1.0029999999999998306e+4},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 2e-300, -1.0},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 2e-20, -9.9999999999999999996e-1},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 0.6, 1.9999999999999995559e-1},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 1.0, 1.0},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 1.4, 1.7999999999999998224},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 1.9999999998, 2.9999999995999999669},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 1.9999999999999432, 2.9999999999998863132},
+    {PSW_FAMILY_UNIFORM, {-1.0, 3.0, 0.0}, 2.0, 1.9999999999999998, 2.9999999999999995559},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 5e-300, 1.0e+3},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 5e-20, 1.0e+3},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 1.5, 1.0000029999999999973e+3},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 2.5, 1.0000049999999999955e+3},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 3.5, 1.0000069999999999936e+3},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 4.9999999995, 1.0000099999999989909e+3},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 4.999999999999858, 1.0000099999999999906e+3},
+    {PSW_FAMILY_UNIFORM, {1000.0, 1000.01, 0.0}, 5.0, 4.999999999999999, 1.0000099999999999909e+3},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 1e-300, 0},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 1e-20, 9.9999999999999994516e-21},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 0.3, 3.5667494393873236305e-1},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 0.5, 6.9314718055994530942e-1},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 0.7, 1.2039728043259358446},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 0.9999999999, 2.3025850847200089264e+1},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 0.9999999999999716, 3.1191623125197538924e+1},
+    {PSW_FAMILY_EXPONENTIAL, {0.0, 1.0, 0.0}, 1.0, 0.9999999999999999, 3.6736800569677101399e+1},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 1.0000000000000001e-298, -5.0},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 9.999999999999999e-19, -5.0},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 30.0, -4.9964332505606126761},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 50.0, -4.9930685281944005468},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 70.0, -4.9879602719567406398},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 99.99999998999999, -4.7697414986334233479},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 99.99999999999716, -4.6880837687480246043},
+    {PSW_FAMILY_EXPONENTIAL, {-5.0, 0.01, 0.0}, 100.0, 99.99999999999999, -4.6351005950825442364},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 7e-301, 3.0},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 6.999999999999999e-21, 3.0000000000000000002},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 0.21, 1.0133498878774647805e+1},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 0.35, 1.6862943611198906188e+1},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 0.48999999999999994, 2.707945608651871668e+1},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 0.69999999993, 4.6351701694400178401e+2},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 0.6999999999999801, 6.2685479639795227921e+2},
+    {PSW_FAMILY_EXPONENTIAL, {3.0, 20.0, 0.0}, 0.7, 0.6999999999999998, 7.3060251251476737914e+2},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 4e-300, -1.3760058783519478479e+3},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 4e-20, -8.6558226275282264995e+1},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 1.2, 3.1372318358276904161},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 2.0, 4.1588830833596718565},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 2.8, 4.8318275566020975906},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 3.9999999996, 5.5451774442795624588},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 3.9999999999998863, 5.5451774444795056319},
+    {PSW_FAMILY_EXPGROWTH, {0.25, 2.0, 0.0}, 4.0, 3.9999999999999996, 5.5451774444795622533},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 1e-300, -2.0308800520207482179e+2},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 1e-20, -9.6708573905749915179},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 0.3, 3.7834613260915012959},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 0.5, 3.9367090132212985063},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 0.7, 4.0376506842076623627},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 0.9999999999, 4.1446531673592820889},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 0.9999999999999716, 4.1446531673892735649},
+    {PSW_FAMILY_EXPGROWTH, {1e-06, 0.3, 0.0}, 1.0, 0.9999999999999999, 4.1446531673892820581},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 1e-300, -6.9077552789821370518e+2},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 1e-20, -4.6051701859880913735e+1},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 0.3, -8.4729786038720366658e-1},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 0.5, 0},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 0.7, 8.4729786038720340224e-1},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 0.9999999999, 2.3025850847100089256e+1},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 0.9999999999999716, 3.1191623125197510502e+1},
+    {PSW_FAMILY_LOGIT, {0.0, 1.0, 0.0}, 1.0, 0.9999999999999999, 3.6736800569677101288e+1},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 1e-299, -3.6538776394910687178e+1},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 1e-19, -4.3025850929940458131},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 3.0, -2.042364893019360183},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 5.0, -2.0},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 7.0, -1.957635106980639817},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 9.999999999, -8.487074576449954733e-1},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 9.999999999999716, -4.4041884374012438832e-1},
+    {PSW_FAMILY_LOGIT, {-2.0, 0.05, 0.0}, 10.0, 9.999999999999998, -1.8666015297843161595e-1},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 3e-301, -2.0623265836946411155e+4},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 3e-21, -1.2815510557964274102e+3},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 0.09, 7.4581064188383891589e+1},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 0.15, 1.0e+2},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 0.21, 1.2541893581161610841e+2},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 0.29999999997, 7.9077552541300267656e+2},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 0.29999999999999144, 1.0356706703049235907e+3},
+    {PSW_FAMILY_LOGIT, {100.0, 30.0, 0.0}, 0.3, 0.29999999999999993, 1.1867792483773333148e+3},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 1e-300, -3.7047096299361199237e+1},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 1e-20, -9.2623400897984075796},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 0.3, -5.2440051270804081597e-1},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 0.5, 2.1505371875347722687e-68},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 0.7, 5.2440051270804065631e-1},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 0.9999999999, 6.3613408896974218642},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 0.9999999999999716, 7.5151552941589075804},
+    {PSW_FAMILY_PROBIT, {0.0, 1.0, 0.0}, 1.0, 0.9999999999999999, 8.2095361516013868556},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 4e-300, -1.7523548149680599618e+1},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 4e-20, -3.6311700448992037898},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 1.2, 7.3779974364597959202e-1},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 2.0, 1.0},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 2.8, 1.2622002563540203282},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 3.9999999996, 4.1806704448487109321},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 3.9999999999998863, 4.7575776470794537902},
+    {PSW_FAMILY_PROBIT, {1.0, 0.5, 0.0}, 4.0, 3.9999999999999996, 5.1047680758006934278},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 1.0000000000000001e-302, -3.0932967409552839465e+2},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 9.999999999999999e-23, -1.1483638062858885308e+2},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 0.003, -5.3670803588956285488e+1},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 0.005, -5.0e+1},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 0.006999999999999999, -4.6329196411043716258e+1},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 0.009999999999, -5.4706141450857868369},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 0.009999999999999716, 2.6051931858565182486},
+    {PSW_FAMILY_PROBIT, {-50.0, 7.0, 0.0}, 0.01, 0.009999999999999998, 7.0904326300398275248},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 1e-300, 0},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 1e-20, 9.9999999999999989031e-41},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 0.3, 8.9999999999999993339e-2},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 0.5, 2.5e-1},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 0.7, 4.8999999999999993783e-1},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 0.9999999999, 9.9999999979999998346e-1},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 0.9999999999999716, 9.9999999999994315658e-1},
+    {PSW_FAMILY_POWER, {1.0, 0.5, 0.0}, 1.0, 0.9999999999999999, 9.9999999999999977796e-1},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 8e-300, -1.0},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 8e-20, -9.9999998258898873408e-1},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 2.4, 7.5653756932570103893e-2},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 4.0, 3.1950791077289425937e-1},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 5.6, 5.0960460700470211378e-1},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 7.9999999992, 7.4110112652260422744e-1},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 7.999999999999773, 7.4110112659222848424e-1},
+    {PSW_FAMILY_POWER, {2.0, 2.5, -1.0}, 8.0, 7.999999999999999, 7.4110112659224820095e-1},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 1e-300, 0},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 1e-20, 1.000000000000011591e-95},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 0.3, 2.4299999999999981349e+2},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 0.5, 3.1249999999999977367e+3},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 0.7, 1.6806999999999980926e+4},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 0.9999999999, 9.9999999949999904208e+4},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 0.9999999999999716, 9.999999999998569748e+4},
+    {PSW_FAMILY_POWER, {0.1, 0.2, 0.0}, 1.0, 0.9999999999999999, 9.9999999999999852824e+4},
+};
+
+Test(family, finv_matches_high_precision_reference, .init = fp_traps) {
+  double mx = 0;
+  for (size_t i = 0; i < sizeof ref_invs / sizeof ref_invs[0]; ++i) {
+    const ref_inv *r = &ref_invs[i];
+    psw_family f = {r->kind, {r->p[0], r->p[1], r->p[2]}, r->M};
+    double got = psw_family_Finv(&f, r->m), scale = uabs(&f, r->U);
+    /* 4 eps uabs: forming U from the standardised inverse rounds at eps*|U|,
+     * and the location and scale enter with eps*(|loc| + spread) */
+    cr_expect(fabs(got - r->U) <= 4 * EPS * scale, "%s Finv(%.17g) = %.17g, want %.17g",
+              psw_family_name(r->kind), r->m, got, r->U);
+    mx = fmax(mx, fabs(got - r->U) / scale);
+  }
+  cr_log_info("Finv reference: max err %.2g eps * uabs", mx / EPS);
 }
 
 /* ---- tails ---- */
@@ -782,9 +954,49 @@ Test(family, fp_clean_at_extremes, .init = fp_traps) {
   }
 }
 
+Test(family, extreme_parameters_stay_fp_clean, .init = fp_traps) {
+  /* (M/A)^(1/kappa) = 1e600: rejected by check, and still no trap in kernels */
+  psw_family pw = {PSW_FAMILY_POWER, {1e-6, 0.01, 0}, 1};
+  char why[96];
+  cr_expect_eq(psw_family_check(&pw, why, sizeof why), -1);
+  cr_expect(strstr(why, "spread") != NULL, "%s", why);
+  cr_expect(psw_family_u1(&pw) == PINF);
+  double F, Fp, h, hp;
+  psw_family_eval(&pw, 1e300, &F, &Fp, &h, &hp);
+  cr_expect(F < 1 && Fp > 0 && isfinite(h), "F = %g", F);
+  /* h = s (1 + e^x) with s > 1 overflows before e^x does */
+  psw_family lg = {PSW_FAMILY_LOGIT, {0, 3, 0}, 1};
+  psw_family_eval(&lg, 3 * 709.5, NULL, NULL, &h, &hp);
+  cr_expect(h == PINF && isfinite(hp), "h = %g h' = %g", h, hp);
+  psw_family_eval(&lg, 3 * 708.0, NULL, NULL, &h, NULL); /* 3 e^708 = 9.1e307 */
+  cr_expect(isfinite(h));
+  psw_family ex = {PSW_FAMILY_EXPONENTIAL, {0, 3, 0}, 1};
+  psw_family_eval(&ex, 3 * 709.5, NULL, NULL, &h, &hp);
+  cr_expect(h == PINF && isfinite(hp), "h = %g h' = %g", h, hp);
+  psw_family pb = {PSW_FAMILY_PROBIT, {0, 1e5, 0}, 1};
+  psw_family_eval(&pb, 1e5 * 37.5, NULL, NULL, &h, &hp);
+  cr_expect(h == PINF && isfinite(hp), "h = %g h' = %g", h, hp);
+  psw_family_eval(&pb, 1e5 * 40, NULL, NULL, &h, &hp);
+  cr_expect(h == PINF && hp == PINF);
+}
+
+/* NaN in, NaN out (no silent 0 or M); not FP-clean by nature: comparisons
+ * with NaN raise FE_INVALID. */
+Test(family, nan_propagates) {
+  for (int ci = 0; ci < NCASES; ++ci) {
+    const psw_family *f = &cases[ci];
+    double F, h;
+    psw_family_eval(f, (double)NAN, &F, NULL, &h, NULL);
+    cr_expect(isnan(F), "%s: F = %g", cname(ci), F);
+    cr_expect(isnan(h) || f->kind == PSW_FAMILY_EXPGROWTH, "%s: h = %g", cname(ci), h);
+    cr_expect(isnan(psw_family_surplus(f, (double)NAN)), "%s", cname(ci));
+    cr_expect(isnan(psw_family_Finv(f, (double)NAN)), "%s", cname(ci));
+  }
+}
+
 /* ---- parameters, names, validation ---- */
 
-Test(family, names_round_trip) {
+Test(family, names_round_trip, .init = fp_traps) {
   static const char *const want[PSW_FAMILY_COUNT][5] = {
       {"linear", "alpha", "beta", "M"},   {"uniform", "lo", "hi", "M"},
       {"exponential", "u0", "s", "M"},    {"expgrowth", "A", "s", "M"},
@@ -816,7 +1028,7 @@ Test(family, names_round_trip) {
   cr_expect_eq(got, PSW_FAMILY_LOGIT, "a failed lookup leaves *kind alone");
 }
 
-Test(family, defaults_are_valid_and_documented) {
+Test(family, defaults_are_valid_and_documented, .init = fp_traps) {
   static const double want[PSW_FAMILY_COUNT][4] = {
       {0, 1, 1}, {0, 1, 1}, {0, 1, 1}, {1, 1, 1}, {0, 1, 1}, {0, 1, 1}, {1, 1, 0, 1}};
   for (int k = 0; k < PSW_FAMILY_COUNT; ++k) {
@@ -843,7 +1055,7 @@ static void expect_reject(psw_family f, const char *needle) {
   cr_expect_eq(psw_family_check(&f, NULL, 0), -1);
 }
 
-Test(family, check_rejects_invalid) {
+Test(family, check_rejects_invalid, .init = fp_traps) {
   const double bad[] = {(double)NAN, PINF, -PINF};
   for (int k = 0; k < PSW_FAMILY_COUNT; ++k) {
     psw_family_kind kind = (psw_family_kind)k;
@@ -897,7 +1109,7 @@ Test(family, check_rejects_invalid) {
   cr_expect_str_eq(msg, "s = -1: need s > 0");
 }
 
-Test(family, spread_and_ends) {
+Test(family, spread_and_ends, .init = fp_traps) {
   psw_family lin = {PSW_FAMILY_LINEAR, {0.5, 2, 0}, 3};
   cr_expect(psw_family_u0(&lin) == -0.25 && psw_family_u1(&lin) == 1.25 &&
             psw_family_spread(&lin) == 1.5);

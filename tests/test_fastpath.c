@@ -7,19 +7,15 @@
 #include <stdlib.h>
 
 #include "platsweep/point.h"
+#include "test_util.h"
 #include "platsweep/solver.h"
 
 static void init(void) { psw_init(); }
 
 TestSuite(fastpath, .init = init, .timeout = 900);
 
-/* Points per family pair and problem; PSW_TEST_SCALE (e.g. 0.05 under valgrind) scales it. */
-static int per_pair(int base) {
-  const char *s = getenv("PSW_TEST_SCALE");
-  double f = s ? atof(s) : 1.0;
-  int n = (int)(base * f);
-  return n < 4 ? 4 : n;
-}
+/* Points per family pair and problem (scaled down under valgrind). */
+static int per_pair(int base) { return psw_test_count(base, 10); }
 
 /* |x - y| <= 1e-10 max(|x|, |y|) + 1e-13 scale; NaN only with NaN. */
 static int close_to(double x, double y, double scale) {

@@ -9,6 +9,7 @@
 
 #include "platsweep/point.h"
 #include "platsweep/solver.h"
+#include "test_util.h"
 
 static void init(void) { psw_init(); }
 
@@ -82,11 +83,11 @@ static void lin_coef(const psw_family *fam, double *a1, double *b1) {
 Test(optimum, linear_uniform_box_qp) {
   psw_family_kind kinds[2] = {PSW_FAMILY_LINEAR, PSW_FAMILY_UNIFORM};
   psw_sample_opts so = {0, 0, 2.0};
-  int checked = 0, interior = 0, faces = 0;
+  int checked = 0, interior = 0, faces = 0, npts = psw_test_count(150, 40);
   for (int v = 0; v < 2; ++v)
     for (int kf = 0; kf < 2; ++kf)
       for (int kg = 0; kg < 2; ++kg)
-        for (unsigned long i = 0; i < 150; ++i) {
+        for (unsigned long i = 0; i < (unsigned long)npts; ++i) {
           so.intra = (int)(i % 2);
           psw_point p;
           psw_point_sample(&p, kinds[kf], kinds[kg], &so, 11, i + 1000 * (unsigned long)(2 * kf + kg));
@@ -131,9 +132,9 @@ Test(optimum, linear_uniform_box_qp) {
             ++faces;
           ++checked;
         }
-  cr_assert_gt(interior, 50, "too few interior optima to be a test (%d)", interior);
-  cr_assert_gt(faces, 50, "too few face optima to be a test (%d)", faces);
-  cr_assert_gt(checked, 800);
+  cr_assert_gt(interior, npts / 3, "too few interior optima to be a test (%d)", interior);
+  cr_assert_gt(faces, npts / 3, "too few face optima to be a test (%d)", faces);
+  cr_assert_gt(checked, 5 * npts);
 }
 
 /* ---- MODEL §5.3: one side decoupled (k = 0, e = 0) ---- */
@@ -246,7 +247,7 @@ Test(optimum, identities_and_brute_force) {
   int interior = 0, below = 0;
   for (int kf = 0; kf < PSW_FAMILY_COUNT; ++kf)
     for (int kg = 0; kg < PSW_FAMILY_COUNT; ++kg)
-      for (unsigned long i = 0; i < 6; ++i) {
+      for (unsigned long i = 0; i < (unsigned long)psw_test_count(6, 2); ++i) {
         psw_point p;
         psw_sample_opts so = {(int)(i % 2), 0, 3.0};
         psw_point_sample(&p, (psw_family_kind)kf, (psw_family_kind)kg, &so, 41,
@@ -292,7 +293,7 @@ Test(optimum, identities_and_brute_force) {
           }
         }
       }
-  cr_assert_gt(interior, 60);
+  cr_assert_gt(interior, 20 * psw_test_count(6, 2) / 2);
   cr_assert_gt(below, 3, "no below-cost optimum in the sample: not a test of Proposition 1");
 }
 

@@ -62,11 +62,15 @@ const char *psw_family_param_name(psw_family_kind kind, int i);
 /** @brief Pointer to the storage of parameter i (p[i] or &M); NULL if out of range. */
 double *psw_family_param_ptr(psw_family *fam, int i);
 
-/** @brief Default value of parameter i, or NaN when the parameter is required. */
+/**
+ * @brief Default value of parameter i: M = 1; alpha, lo, u0, mu = 0; hi = 1;
+ * beta, s, sigma, A, kappa = 1. NaN if i is out of range.
+ */
 double psw_family_param_default(psw_family_kind kind, int i);
 
 /**
- * @brief Validate the parameters (SPEC §3 domain: finite, s > 0, hi > lo, M > 0, ...).
+ * @brief Validate the parameters (SPEC §3 domain: finite, s > 0, hi > lo, M > 0, ...,
+ * and a finite spread, which rejects power families whose (M/A)^(1/kappa) overflows).
  * @param[out] why  if non-NULL and invalid, a short message naming the parameter
  * @return 0 when valid, -1 otherwise.
  */
@@ -90,7 +94,9 @@ double psw_family_F(const psw_family *fam, double U);
  * On (u0, u1) the formulas of MODEL §1. Outside (open-interval convention)
  * F' = 0, and h, h' take their one-sided limits at the nearest end
  * (h(u0+) = 0, h(u1-) finite for capped families), so phi(U) = U + h(U) is
- * continuous and nondecreasing on the whole line.
+ * continuous and nondecreasing on the whole line. Where h or h' exceeds the
+ * double range (logit, exponential and probit upper tails) it is +INFINITY,
+ * returned without raising FE_OVERFLOW. A NaN U gives a NaN F.
  * Any output pointer may be NULL.
  */
 void psw_family_eval(const psw_family *fam, double U, double *F, double *Fp, double *h,

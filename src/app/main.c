@@ -57,7 +57,7 @@ static const char *usage_point =
 int main(int argc, char **argv) {
   psw_init();
   if (argc < 2) {
-    fputs(usage_main, stderr);
+    fputs("platsweep: missing command (try platsweep --help)\n", stderr);
     return PSW_EXIT_USAGE;
   }
   const char *cmd = argv[1];

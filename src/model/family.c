@@ -76,6 +76,8 @@ int psw_family_check(const psw_family *fam, char *why, size_t len) {
   }
   if (k == PSW_FAMILY_UNIFORM && !(p[1] > p[0])) FAIL("hi = %g: need hi > lo = %g", p[1], p[0]);
   if (!(fam->M > 0)) FAIL("M = %g: need M > 0", fam->M);
+  double S = psw_family_spread(fam); /* e.g. (M/A)^(1/kappa) beyond DBL_MAX */
+  if (!(S > 0 && S < FAM_INF)) FAIL("spread = %g: need a finite, positive scale", S);
   return 0;
 }
 
@@ -192,7 +194,7 @@ double psw_family_Finv(const psw_family *fam, double m) {
   case PSW_FAMILY_POWER: U = p[2] + fam_powsat(m / p[0], 1.0 / p[1]); break;
   default: return FAM_NAN;
   }
-  return fmin(fmax(U, u0), u1);
+  return fam_clamp(U, u0, u1); /* NaN stays NaN */
 }
 
 /* e^{-x} - 1 + x for x >= 0 without cancellation at small x. */

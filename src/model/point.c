@@ -127,6 +127,26 @@ psw_err psw_point_set(psw_point *pt, const char *key, const char *value) {
     return PSW_OK;
   }
   double *slot = psw_point_param(pt, key);
+  if (!slot && (strncmp(key, "customers.", 10) == 0 || strncmp(key, "providers.", 10) == 0)) {
+    /* a parameter of another family? say which, and what this family takes */
+    const psw_family *fam = key[0] == 'c' ? &pt->cust : &pt->prov;
+    for (int k = 0; k < PSW_FAMILY_COUNT; ++k)
+      for (int i = 0; i < psw_family_nparams((psw_family_kind)k); ++i)
+        if (strcmp(key + 10, psw_family_param_name((psw_family_kind)k, i)) == 0) {
+          char list[64] = "";
+          for (int j = 0; j < psw_family_nparams(fam->kind); ++j) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", j ? ", " : "",
+                     psw_family_param_name(fam->kind, j));
+          }
+          return psw_err_set(PSW_ERR_USAGE, __FILE__, __LINE__,
+                             "unknown parameter '%s': the %s family takes %s ('%s' belongs to "
+                             "%s: add %.9s.family=%s)",
+                             key, psw_family_name(fam->kind), list, key + 10,
+                             psw_family_name((psw_family_kind)k), key,
+                             psw_family_name((psw_family_kind)k));
+        }
+  }
   if (!slot) {
     char near[64];
     nearest_key(pt, key, near, sizeof near);

@@ -56,14 +56,18 @@ static void lanes_eval(const lanes_fam *lf, int n, const double *U, double *F, d
   psw_family_eval_batch(lf->kind, n, lf->p0, lf->p1, lf->p2, lf->M, U, F, Fp, h, hp);
 }
 
-/* phi^{-1}(y) by safeguarded Newton (phi' = 1 + h' >= 1). */
+/* phi^{-1}(y) by safeguarded Newton (phi' = 1 + h' >= 1, phi(U) >= U): a bracket
+ * [lo, y], Newton steps while they stay inside and at least halve the residual,
+ * bisection otherwise (Numerical Recipes' rtsafe). */
 static double phi_inv_newton(const side *s, double y, long *iters) {
   if (!isfinite(y)) return y;
-  double lo = -INFINITY, hi = y, x = y;
-  double h, hp;
-  psw_family_eval(s->fam, x, NULL, NULL, &h, &hp);
-  x = y - h; /* phi(y - h(y)) <= y when h is nondecreasing */
-  for (int it = 0; it < 100; ++it) {
+  double h, hp, hi = y, lo = y - s->spread - 1.0;
+  for (int i = 0; i < 2100; ++i, lo = y - 2.0 * (y - lo)) {
+    psw_family_eval(s->fam, lo, NULL, NULL, &h, NULL);
+    if (lo + h <= y) break;
+  }
+  double x = 0.5 * (lo + hi), rold = INFINITY;
+  for (int it = 0; it < 200; ++it) {
     ++*iters;
     psw_family_eval(s->fam, x, NULL, NULL, &h, &hp);
     double r = x + h - y;
@@ -73,9 +77,11 @@ static double phi_inv_newton(const side *s, double y, long *iters) {
     else
       lo = x;
     double xn = x - r / (1.0 + hp);
-    if (!(xn > lo && xn < hi)) xn = isfinite(lo) ? 0.5 * (lo + hi) : hi - 2.0 * (hi - x + 1.0);
-    if (fabs(xn - x) <= 2.0 * DBL_EPSILON * fabs(x) + 1e-300) return xn;
-    if (isfinite(lo) && hi - lo <= 4.0 * DBL_EPSILON * fabs(hi)) return 0.5 * (lo + hi);
+    if (!(xn > lo && xn < hi) || fabs(r) > 0.5 * rold) xn = 0.5 * (lo + hi);
+    rold = fabs(r);
+    if (fabs(xn - x) <= 2.0 * DBL_EPSILON * fabs(x) + 1e-300 ||
+        hi - lo <= 4.0 * DBL_EPSILON * fabs(x) + 1e-300)
+      return xn;
     x = xn;
   }
   return x;
@@ -463,7 +469,6 @@ static int opt_from_scan(model *md, const double *x, const double *r, int nn,
   if ((b->sm == PSW_SIDE_INTERIOR && !(out->m > 0.0)) ||
       (b->sn == PSW_SIDE_INTERIOR && !(out->n > 0.0)))
     return -1;
-  if (b->sm != PSW_SIDE_INTERIOR || b->sn != PSW_SIDE_INTERIOR) return -1; /* kink: reference */
   *fU = b->U, *fV = b->V;
   return 0;
 }
@@ -538,10 +543,17 @@ static void opt_lanes(const psw_point *const *pts, int cnt, psw_opt_result *cons
       /* the equilibria at the optimal fees; the selected one must be among them */
       psw_eq_result eq;
       const psw_point *pp = pts[i];
-      psw_eq_result *pe = &eq;
-      long it = 0;
-      eq_lanes(&pp, 1, &out[i]->f, &out[i]->g, &pe, &it);
-      md.iters += it;
+      if (out[i]->side_m == PSW_SIDE_INTERIOR && out[i]->side_n == PSW_SIDE_INTERIOR) {
+        psw_eq_result *pe = &eq;
+        long it = 0;
+        eq_lanes(&pp, 1, &out[i]->f, &out[i]->g, &pe, &it);
+        md.iters += it;
+      } else {
+        /* the selected equilibrium sits on a kink (limit fees): the reference scan,
+         * seeded with it, counts the equilibria there */
+        double seed[2] = {U, Vv};
+        ref_equilibria(&md, out[i]->f, out[i]->g, seed, &eq);
+      }
       int found = 0;
       for (int q = 0; q < eq.count; ++q)
         if (fabs(eq.m[q] - out[i]->m) <= 1e-9 * md.F.M && fabs(eq.n[q] - out[i]->n) <= 1e-9 * md.G.M)
@@ -550,7 +562,7 @@ static void opt_lanes(const psw_point *const *pts, int cnt, psw_opt_result *cons
       for (int q = 0; q < eq.count; ++q)
         if (eq.m[q] * (out[i]->f - pp->c) + eq.n[q] * (out[i]->g - pp->d) > out[i]->P + tol)
           found = 0;
-      if (!found || eq.status != PSW_STATUS_OK) ok = 0;
+      if (!found || (eq.status != PSW_STATUS_OK && eq.status != PSW_STATUS_DEGENERATE)) ok = 0;
       if (ok) {
         model_eq_stability(&md, U, Vv, &out[i]->eq_det, &out[i]->eq_stable);
         out[i]->n_eq = eq.count;

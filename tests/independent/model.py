@@ -729,6 +729,10 @@ class Point:
             soc_q1, soc_q = best["q1"], best["q"]
         else:
             h_m = h_n = soc_q1 = soc_q = NAN
+        # MODEL 4 says h_m, h_n are NaN "when the optimum lies on a face"; the h of a side
+        # that is itself interior is kept here as an accepted alternative (check.py).
+        res["_h_m_alt"] = _f(self.F.h(U)) if sm == SIDE_INTERIOR else NAN
+        res["_h_n_alt"] = _f(self.G.h(V)) if sn == SIDE_INTERIOR else NAN
         # equilibrium the optimum selects
         tolk = 1e-11 * self.S
         if sm == SIDE_ZERO:
@@ -824,7 +828,7 @@ def solve_point(params, problems=("optimum", "equilibrium"), bruteforce=True):
 
 def public(res):
     """Strip diagnostics (keys with '_') except a few that check.py uses."""
-    keep = ("_warn", "_eq_on_kink", "_S", "_PS", "_M", "_N", "_invalid")
+    keep = ("_warn", "_eq_on_kink", "_S", "_PS", "_M", "_N", "_invalid", "_h_m_alt", "_h_n_alt")
     return {k: v for k, v in res.items() if not k.startswith("_") or k in keep}
 
 

@@ -99,8 +99,7 @@ double psw_family_F(const psw_family *fam, double U);
  * returned without raising FE_OVERFLOW. A NaN U gives a NaN F.
  * Any output pointer may be NULL.
  */
-void psw_family_eval(const psw_family *fam, double U, double *F, double *Fp, double *h,
-                     double *hp);
+void psw_family_eval(const psw_family *fam, double U, double *F, double *Fp, double *h, double *hp);
 
 /**
  * @brief One-sided derivative of F at U: side = -1 from the left, +1 from the right.

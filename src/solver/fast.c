@@ -56,35 +56,8 @@ static void lanes_eval(const lanes_fam *lf, int n, const double *U, double *F, d
   psw_family_eval_batch(lf->kind, n, lf->p0, lf->p1, lf->p2, lf->M, U, F, Fp, h, hp);
 }
 
-/* phi^{-1}(y) by safeguarded Newton (phi' = 1 + h' >= 1, phi(U) >= U): a bracket
- * [lo, y], Newton steps while they stay inside and at least halve the residual,
- * bisection otherwise (Numerical Recipes' rtsafe). */
 static double phi_inv_newton(const side *s, double y, long *iters) {
-  if (!isfinite(y)) return y;
-  double h, hp, hi = y, lo = y - s->spread - 1.0;
-  for (int i = 0; i < 2100; ++i, lo = y - 2.0 * (y - lo)) {
-    psw_family_eval(s->fam, lo, NULL, NULL, &h, NULL);
-    if (lo + h <= y) break;
-  }
-  double x = 0.5 * (lo + hi), rold = INFINITY;
-  for (int it = 0; it < 200; ++it) {
-    ++*iters;
-    psw_family_eval(s->fam, x, NULL, NULL, &h, &hp);
-    double r = x + h - y;
-    if (r == 0.0) return x;
-    if (r > 0.0)
-      hi = x;
-    else
-      lo = x;
-    double xn = x - r / (1.0 + hp);
-    if (!(xn > lo && xn < hi) || fabs(r) > 0.5 * rold) xn = 0.5 * (lo + hi);
-    rold = fabs(r);
-    if (fabs(xn - x) <= 2.0 * DBL_EPSILON * fabs(x) + 1e-300 ||
-        hi - lo <= 4.0 * DBL_EPSILON * fabs(x) + 1e-300)
-      return xn;
-    x = xn;
-  }
-  return x;
+  return side_phi_inv(s, y, iters);
 }
 
 /* Newton in (U, V) on the FOC system; 1 if converged inside the open box. */

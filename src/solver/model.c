@@ -22,22 +22,27 @@ void model_init(model *md, const psw_point *pt) {
   md->iters = 0;
 }
 
-double side_phi_inv(const side *s, double y) {
-  if (isnan(y)) return y;
-  if (isinf(y)) return y;
-  /* phi(U) >= U, so phi^{-1}(y) <= y; phi' >= 1 below u0 and phi(U) <= U + h(u) grows. */
+typedef struct phi_target {
+  double y;
+  const side *s;
+} phi_target;
+
+static double phi_resid(double U, void *ctx, double c[3]) {
+  const phi_target *t = ctx;
+  (void)c;
+  return side_phi(t->s, U) - t->y;
+}
+
+double side_phi_inv(const side *s, double y, long *iters) {
+  if (!isfinite(y)) return y;
+  /* phi(U) >= U, so phi^{-1}(y) <= y; expand the lower end until phi(lo) <= y */
   double hi = y, lo = y - s->spread - 1.0;
   for (int i = 0; i < 2100 && side_phi(s, lo) > y; ++i) lo = y - 2.0 * (y - lo);
-  for (int i = 0; i < 2100 && side_phi(s, hi) < y; ++i) hi = y + 2.0 * (hi - y) + 1.0;
-  for (int it = 0; it < 200; ++it) {
-    double mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    if (side_phi(s, mid) < y)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  if (side_phi(s, hi) == y) return hi;
+  if (side_phi(s, lo) == y) return lo;
+  phi_target ctx = {y, s};
+  long dummy = 0;
+  return scan_brent(phi_resid, &ctx, lo, hi, 1e-300, iters ? iters : &dummy);
 }
 
 void model_eq_stability(const model *md, double U, double V, double *det, int8_t *stable) {

@@ -296,7 +296,7 @@ typedef struct optctx {
 static int crit_window(const side *s, double kN, double e2M, double cost, double *lo, double *hi) {
   double ylo = fmin(0.0, kN) + fmin(0.0, e2M) - cost;
   double yhi = fmax(0.0, kN) + fmax(0.0, e2M) - cost;
-  double l = side_phi_inv(s, ylo), h = side_phi_inv(s, yhi);
+  double l = side_phi_inv(s, ylo, NULL), h = side_phi_inv(s, yhi, NULL);
   /* pad by 1% (MODEL §3.8) and at least 1% of the spread: a window that collapses
    * to a point (k = 0, e = 0, edges) must still bracket its root */
   double pad = 0.01 * (h - l) + 0.01 * s->spread;
@@ -483,7 +483,7 @@ static int crit_scan(model *md, int mirror, double wlo, double whi, cand *list, 
         /* a root in a tail the scan variable cannot resolve: start Newton from the
          * other equation instead */
         double tgt = md->k * side_F(s, x);
-        y = side_phi_inv(o, tgt - (mirror ? md->pt->c : md->pt->d));
+        y = side_phi_inv(o, tgt - (mirror ? md->pt->c : md->pt->d), &md->iters);
       }
       n = mirror ? add_crit(md, y, x, list, n) : add_crit(md, x, y, list, n);
     }

@@ -51,8 +51,7 @@ static double brent_eval(double x, void *vp) {
   return r;
 }
 
-/* Root of fn in [lo, hi] where fn(lo), fn(hi) have opposite signs. */
-static double brent(scan_fn fn, void *ctx, double lo, double hi, double xtol, long *iters) {
+double scan_brent(scan_fn fn, void *ctx, double lo, double hi, double xtol, long *iters) {
   brent_ctx bc = {fn, ctx};
   gsl_function F = {brent_eval, &bc};
   gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
@@ -180,7 +179,7 @@ int scan_roots(scan_fn fn, void *ctx, double lo, double hi, const double *extra,
       double r1 = nd[i + 1].r;
       if (isfinite(r0) || isfinite(r1)) {
         if ((r0 < 0.0 && r1 > 0.0) || (r0 > 0.0 && r1 < 0.0))
-          over |= push_root(roots, &nr, max, brent(fn, ctx, nd[i].x, nd[i + 1].x, xtol, iters));
+          over |= push_root(roots, &nr, max, scan_brent(fn, ctx, nd[i].x, nd[i + 1].x, xtol, iters));
       }
     }
     /* A discrete extremum pointing toward zero: two close roots or a tangent? */
@@ -193,8 +192,8 @@ int scan_roots(scan_fn fn, void *ctx, double lo, double hi, const double *extra,
         double fb;
         double xm = golden(fn, ctx, nd[i - 1].x, nd[i + 1].x, sg, &fb, iters);
         if (fb < 0.0) {
-          over |= push_root(roots, &nr, max, brent(fn, ctx, nd[i - 1].x, xm, xtol, iters));
-          over |= push_root(roots, &nr, max, brent(fn, ctx, xm, nd[i + 1].x, xtol, iters));
+          over |= push_root(roots, &nr, max, scan_brent(fn, ctx, nd[i - 1].x, xm, xtol, iters));
+          over |= push_root(roots, &nr, max, scan_brent(fn, ctx, xm, nd[i + 1].x, xtol, iters));
         } else if (fb <= tangent_tol) {
           over |= push_root(roots, &nr, max, xm);
         }

@@ -34,8 +34,8 @@ static inline double side_phi(const side *s, double U) {
   return U + h;
 }
 
-/* phi^{-1}(y) by bracketing and bisection (phi' >= 1). */
-double side_phi_inv(const side *s, double y);
+/* phi^{-1}(y): bracket [lo, y] (phi(U) >= U), then Brent. Adds to *iters if non-NULL. */
+double side_phi_inv(const side *s, double y, long *iters);
 
 /* A(U) = phi_F(U) - 2 e_m F(U) + c and its derivative (MODEL §3.2, §3.3). */
 static inline double model_A(const model *md, double U, double *dA) {
@@ -69,6 +69,10 @@ typedef double (*scan_fn)(double x, void *ctx, double curve[3]);
 
 #define SCAN_CONTINUUM (-2)
 #define SCAN_OVERFLOW (-1)
+
+/* Root of fn in [lo, hi] where fn(lo), fn(hi) have opposite signs (GSL's Brent,
+ * to rounding level: interval below xtol + 2 eps |x|). */
+double scan_brent(scan_fn fn, void *ctx, double lo, double hi, double xtol, long *iters);
 
 /* All roots of fn on [lo, hi], sorted. extra: additional nodes (may be NULL).
  * tangent_tol: |value| at a local extremum that counts as a double root.

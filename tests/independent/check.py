@@ -94,7 +94,9 @@ class Cmp:
 
     def val(self, field, ref, eng, tol, soft=False):
         r, e = num(ref), num(eng)
-        if isnan(r) or isnan(e):
+        if eng is None and math.isinf(r):
+            ok = True  # JSON null stands for NaN and +-Inf alike
+        elif isnan(r) or isnan(e):
             ok = isnan(r) and isnan(e)
             # infinities are equal if same sign
         elif math.isinf(r) or math.isinf(e):
@@ -172,7 +174,7 @@ def compare(point, ref, eng, eng_err):
         if abs(ref["g_opt"] - num(point["d"])) > mtol(ref["g_opt"]):
             c.same("below_cost_n", ref["below_cost_n"], intval(eng.get("below_cost_n")))
         rd, ed = num(ref["eq_det_opt"]), num(eng.get("eq_det_opt"))
-        if not (abs(rd) < 1e-8 or abs(ed) < 1e-8 or isnan(rd)):
+        if not (isnan(rd) or abs(rd) < 1e-8 or (math.isfinite(ed) and abs(ed) < 1e-8)):
             c.same("eq_stable_opt", ref["eq_stable_opt"], intval(eng.get("eq_stable_opt")))
         c.same("n_eq_opt", ref["n_eq_opt"], intval(eng.get("n_eq_opt")))
         soft("soc_q1", ref["soc_q1"], eng.get("soc_q1"))
@@ -202,7 +204,7 @@ def compare(point, ref, eng, eng_err):
             c.val("eq_V[%d]" % i, ref["eq_V"][i], eV[i], mtol(ref["eq_V"][i]))
             rd, edv = num(ref["eq_det"][i]), num(ed[i])
             kink = ref["_eq_on_kink"][i]
-            if not kink and not (abs(rd) < 1e-8 or abs(edv) < 1e-8 or isnan(rd)):
+            if not kink and not (isnan(rd) or abs(rd) < 1e-8 or (math.isfinite(edv) and abs(edv) < 1e-8)):
                 c.same("eq_stable[%d]" % i, ref["eq_stable"][i], intval(est[i]))
             if not kink:
                 soft("eq_det[%d]" % i, ref["eq_det"][i], ed[i])

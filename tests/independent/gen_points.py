@@ -359,13 +359,222 @@ def gen(seed, scale):
     return pts
 
 
+# ----------------------------------------------------------------------------- designed points
+# These use the reference model (model.py) to place points at interesting places
+# (several local maxima, near ties, near the face/interior switch, scale changes).
+
+def money_scale(d, mu):
+    """Scale every money quantity by mu (participation unchanged)."""
+    d = dict(d)
+    for k in ("a", "b", "c", "d", "e_m", "e_n", "f", "g"):
+        if k in d:
+            d[k] *= mu
+    for side in ("customers", "providers"):
+        fam = d[side + ".family"]
+        if fam == "linear":
+            d[side + ".beta"] /= mu
+        elif fam == "uniform":
+            d[side + ".lo"] *= mu
+            d[side + ".hi"] *= mu
+        elif fam == "exponential":
+            d[side + ".u0"] *= mu
+            d[side + ".s"] *= mu
+        elif fam == "expgrowth":
+            d[side + ".s"] *= mu
+        elif fam == "logit":
+            d[side + ".mu"] *= mu
+            d[side + ".s"] *= mu
+        elif fam == "probit":
+            d[side + ".mu"] *= mu
+            d[side + ".sigma"] *= mu
+        elif fam == "power":
+            d[side + ".u0"] *= mu
+            d[side + ".A"] /= mu ** d[side + ".kappa"]
+    return d
+
+
+def size_scale(d, lam_m, lam_n):
+    """Scale market sizes M by lam_m, N by lam_n (cross/intra effects rescaled so that a N etc. stay)."""
+    d = dict(d)
+    d["a"] /= lam_n
+    d["b"] /= lam_m
+    d["e_m"] /= lam_m
+    d["e_n"] /= lam_n
+    for side, lam in (("customers", lam_m), ("providers", lam_n)):
+        fam = d[side + ".family"]
+        d[side + ".M"] *= lam
+        if fam == "linear":
+            d[side + ".alpha"] *= lam
+            d[side + ".beta"] *= lam
+        elif fam in ("expgrowth", "power"):
+            d[side + ".A"] *= lam
+    return d
+
+
+def gen_designed(seed, scale, base_pts):
+    import model  # noqa: E402  (reference model, same directory)
+    rng = random.Random(seed + 7919)
+    out = []
+
+    def n(x):
+        return max(1, int(round(x * scale)))
+
+    def emit(cat, d):
+        d = {k: v for k, v in d.items() if not k.startswith("_")}
+        d["_category"] = cat
+        out.append(d)
+
+    def opt(d):
+        return model.Point({k: v for k, v in d.items() if not k.startswith("_")}).optimum(do_bruteforce=False)
+
+    # A. several local maxima (logit/probit/... with strong positive effects), and near ties
+    found = 0
+    tries = 0
+    while found < n(60) and tries < 4000:
+        tries += 1
+        d = {"e_m": 0.0, "e_n": 0.0}
+        d.update(rfam(rng, "customers", rng.choice(FAMS), M=1.0))
+        d.update(rfam(rng, "providers", rng.choice(FAMS), M=1.0))
+        F, G = fam_obj(d, "customers"), fam_obj(d, "providers")
+        sc = F.spread + G.spread
+        d["a"] = rng.uniform(0.5, 6.0) * sc
+        d["b"] = rng.uniform(0.5, 6.0) * sc
+        d["c"] = rng.uniform(0.0, 4.0) * sc + rng.uniform(-0.5, 0.5)
+        d["d"] = rng.uniform(0.0, 4.0) * sc + rng.uniform(-0.5, 0.5)
+        if rng.random() < 0.3:
+            d["e_m"] = rng.uniform(-1, 1) * F.spread
+            d["e_n"] = rng.uniform(-1, 1) * G.spread
+        add_fees(rng, d)
+        r = opt(d)
+        maxima = [cp for cp in r["_crit"] if cp["kind"] == "max"]
+        if len(maxima) < 2:
+            continue
+        found += 1
+        emit("multi_local_max", d)
+        # near tie along c: bisection on the location of the best candidate
+        m_of = lambda cc: opt(dict(d, c=cc))
+        c0 = d["c"]
+        r0 = r
+        S = abs(d["a"]) + abs(d["b"]) + abs(d["e_m"]) + abs(d["e_n"]) + abs(d["c"]) + abs(d["d"]) + sc
+        lo, hi = None, None
+        for step in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0):
+            for sgn in (1, -1):
+                c1 = c0 + sgn * step * S
+                r1 = m_of(c1)
+                if abs(r1["m_opt"] - r0["m_opt"]) > 0.05 and r1["status_opt"] < 4:
+                    lo, hi = (c0, c1)
+                    break
+            if lo is not None:
+                break
+        if lo is None:
+            continue
+        ma = r0["m_opt"]
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            rm = m_of(mid)
+            if abs(rm["m_opt"] - ma) <= 0.05 * abs(r1["m_opt"] - ma):
+                lo = mid
+            else:
+                hi = mid
+        cs = 0.5 * (lo + hi)
+        rs = m_of(cs)
+        dm = abs(r1["m_opt"] - ma) + 1e-12
+        PS = S * 2.0
+        for gap in (1e-3, 1e-5, 1e-7):
+            for sgn in (1, -1):
+                e = dict(d, c=cs + sgn * gap * PS / dm)
+                emit("near_tie", e)
+
+    # B. corner status (interior local max exists, global max on the boundary)
+    found = 0
+    tries = 0
+    while found < n(40) and tries < 4000:
+        tries += 1
+        d = {"e_m": 0.0, "e_n": 0.0}
+        d.update(rfam(rng, "customers", rng.choice(CAPPED + FAMS), M=1.0))
+        d.update(rfam(rng, "providers", rng.choice(CAPPED + FAMS), M=1.0))
+        F, G = fam_obj(d, "customers"), fam_obj(d, "providers")
+        sc = F.spread + G.spread
+        d["a"] = rng.uniform(0.2, 4.0) * sc
+        d["b"] = rng.uniform(0.2, 4.0) * sc
+        d["c"] = rng.uniform(-1.0, 3.0) * sc
+        d["d"] = rng.uniform(-1.0, 3.0) * sc
+        if rng.random() < 0.3:
+            d["e_m"] = rng.uniform(-1, 1) * F.spread
+            d["e_n"] = rng.uniform(-1, 1) * G.spread
+        add_fees(rng, d)
+        r = opt(d)
+        if r["status_opt"] == 1:
+            found += 1
+            emit("corner_status", d)
+
+    # C. near the face/interior switch of a flat-bottomed side (m* -> 0 continuously)
+    made = 0
+    tries = 0
+    while made < n(30) and tries < 500:
+        tries += 1
+        d = base(rng)
+        d.update(rfam(rng, "customers", rng.choice(FLAT), M=1.0))
+        d.update(rfam(rng, "providers", rng.choice(FAMS), M=1.0))
+        add_fees(rng, d)
+        side = lambda cc: opt(dict(d, c=cc))["side_m"]
+        lo, hi = -2.0, 6.0
+        if side(lo) != 0 or side(hi) != 1:
+            continue
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if side(mid) == 0:
+                lo = mid
+            else:
+                hi = mid
+        cs = 0.5 * (lo + hi)
+        for gap in (1e-2, 1e-4):
+            for sgn in (1, -1):
+                emit("face_switch", dict(d, c=cs + sgn * gap))
+        made += 1
+
+    # D. scale changes of ordinary points (money x1e-3, x1e3; sizes x1e-3, x1e4)
+    pool = [p for p in base_pts if p["_category"] in ("pairs_e0", "pairs_intra", "multi_eq", "negative_ab")]
+    for i in range(n(120)):
+        p = rng.choice(pool)
+        kind = rng.choice(["money", "size", "both"])
+        q = {k: v for k, v in p.items() if not k.startswith("_")}
+        if kind in ("money", "both"):
+            q = money_scale(q, rng.choice([1e-3, 1e3, 1e-6, 1e6]))
+        if kind in ("size", "both"):
+            q = size_scale(q, rng.choice([1e-3, 1e4]), rng.choice([1e-3, 1.0, 1e4]))
+        emit("scaled", q)
+
+    # E. Armstrong's condition close to 4 (linear, e = 0): q = 4 - k^2 b1 b2 small but > 0
+    for i in range(n(20)):
+        d = {"e_m": 0.0, "e_n": 0.0, "c": rng.uniform(-0.5, 0.2), "d": rng.uniform(-0.5, 0.2)}
+        b1, b2 = rng.uniform(0.3, 2.0), rng.uniform(0.3, 2.0)
+        q = rng.choice([1e-1, 1e-2, 1e-3, 1e-5])
+        k = math.sqrt((4.0 - q) / (b1 * b2))
+        a = rng.uniform(0.2, 0.8) * k
+        d.update({"a": a, "b": k - a,
+                  "customers.family": "linear", "customers.alpha": rng.uniform(0.2, 0.5), "customers.beta": b1,
+                  "customers.M": 1e3,
+                  "providers.family": "linear", "providers.alpha": rng.uniform(0.2, 0.5), "providers.beta": b2,
+                  "providers.M": 1e3})
+        add_fees(rng, d)
+        emit("armstrong", d)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("-o", "--output", default="-")
+    ap.add_argument("--no-designed", action="store_true",
+                    help="skip the points placed with the reference model (faster)")
     args = ap.parse_args()
     pts = gen(args.seed, args.scale)
+    if not args.no_designed:
+        pts += gen_designed(args.seed, args.scale, pts)
+        for i, d in enumerate(pts):
+            d["_id"] = i
     out = sys.stdout if args.output == "-" else open(args.output, "w")
     for d in pts:
         out.write(json.dumps(d) + "\n")

@@ -91,18 +91,17 @@ class Point:
 
     # ------------------------------------------------------------------ stability
     def det_tr(self, Fp, Gp):
+        """det(I-A) and tr A.  Terms whose parameter coefficient is exactly 0 vanish;
+        a product F'G' = 0 * inf (power kappa>1 against kappa<1 at a double kink) is
+        undefined and gives NaN."""
         a, b, em, en = self.a, self.b, self.e_m, self.e_n
         if math.isfinite(Fp) and math.isfinite(Gp):
             det = (1.0 - em * Fp) * (1.0 - en * Gp) - a * b * Fp * Gp
-        elif not math.isfinite(Fp) and math.isfinite(Gp):
-            coef = -em + (em * en - a * b) * Gp
-            det = math.copysign(INF, coef) if coef != 0 else 1.0 - en * Gp
-        elif math.isfinite(Fp):
-            coef = -en + (em * en - a * b) * Fp
-            det = math.copysign(INF, coef) if coef != 0 else 1.0 - em * Fp
         else:
-            coef = em * en - a * b
-            det = math.copysign(INF, coef) if coef != 0 else NAN
+            def term(coef, x):
+                return 0.0 if coef == 0 else coef * x
+            prod = Fp * Gp  # nan for 0*inf
+            det = 1.0 - term(em, Fp) - term(en, Gp) + term(em * en - a * b, prod)
         t1 = 0.0 if em == 0 else em * Fp
         t2 = 0.0 if en == 0 else en * Gp
         tr = t1 + t2

@@ -164,11 +164,17 @@ def all_roots(fun, lo, hi, curve=None, rscale=1.0, n0=400, cluster_lo=False, clu
     # continuum detection: runs of (near-)zero values
     small = np.abs(vals) <= thr
     run = 0
+    start = 0
     for i in range(len(vals)):
-        run = run + 1 if small[i] else 0
-        if run >= 4:
-            info["continuum"] = True
-            break
+        if small[i]:
+            if run == 0:
+                start = i
+            run += 1
+            if run >= 4 and (xs[i] - xs[start]) > 1e-6 * (hi - lo):
+                info["continuum"] = True
+                break
+        else:
+            run = 0
     sg = np.sign(vals)
     for i in np.nonzero(vals == 0.0)[0]:
         roots.append(float(xs[i]))

@@ -1,32 +1,31 @@
 #!/usr/bin/env bash
-# README's first command: install what is missing, build, and show platsweep on the
-# paper's examples (Kijima & Arai 2016, Propositions 1 and 2).
-# Sweeps, the .nc file and the PNG phase diagram arrive with the sweep engine (issue #3);
-# until then the demo solves single points.
+# README's first command: install what is missing, build, run the quickstart sweep
+# (optimal fees and participation equilibria over the cross-side benefits a and b),
+# write a netCDF-4 file and draw its phase diagram as a PNG.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
 cmake --preset default >/dev/null
 cmake --build --preset default >/dev/null
-P=build/default/platsweep
+P=$PWD/build/default/platsweep
+OUT=${DEMO_OUT:-$PWD/demo}
+mkdir -p "$OUT"
 
-echo "== platsweep $($P --version | head -1)"
+echo "== platsweep $($P --version | head -1 | cut -d' ' -f2-)"
 echo
-echo "== Proposition 1: customers are charged below cost (f* < c) when the external"
-echo "   benefit b n* they bring to providers exceeds their markup F/F'"
-echo "\$ platsweep point a=0.5 b=3 c=0.5 d=0.5 customers.s=0.2 providers.s=1"
-$P point a=0.5 b=3 c=0.5 d=0.5 customers.s=0.2 providers.s=1
+echo "== The plan of the quickstart sweep"
+$P plan configs/quickstart.yaml
 echo
-echo "== Proposition 2: the side whose participation responds more (larger F'/F) pays"
-echo "   the smaller markup; swapping the sides' spreads swaps the markups"
-for s in "customers.s=0.5 providers.s=1" "customers.s=1 providers.s=0.5"; do
-  echo "\$ platsweep point a=1 b=1 c=0.5 d=0.5 $s"
-  $P point a=1 b=1 c=0.5 d=0.5 $s | sed -n '5,6p;12,13p;15,16p'
-done
+echo "== The sweep"
+$P run configs/quickstart.yaml -o "$OUT/quickstart.nc" --overwrite
 echo
-echo "== Chicken and egg: three participation equilibria at the same fees"
-echo "\$ platsweep point a=3 b=3 c=0 d=0 f=1.5 g=1.5 customers.s=0.5 providers.s=0.5 --problems equilibrium"
-$P point a=3 b=3 c=0 d=0 f=1.5 g=1.5 customers.s=0.5 providers.s=0.5 --problems equilibrium
+echo "== The phase diagram"
+/usr/bin/python3 scripts/plot.py "$OUT/quickstart.nc" --out "$OUT/quickstart.png" >/dev/null
 echo
-echo "demo: done. The binary is $P; try '$P --help'."
+echo "== One point: Proposition 1 (customers charged below cost)"
+$P point a=0.5 b=3 c=0.5 d=0.5 customers.s=0.2 providers.s=1 | sed -n '5,6p;13,14p'
+echo
+echo "demo: wrote $OUT/quickstart.nc"
+echo "demo: wrote $OUT/quickstart.png"
+echo "demo: open it with: /usr/bin/python3 -c \"import xarray as xr; print(xr.open_dataset('$OUT/quickstart.nc'))\""

@@ -17,5 +17,7 @@ enum {
 int app_point(int argc, char **argv);
 int app_solvers(void);
 int app_bench(int argc, char **argv);
+/* run (plan = 0) or plan (plan = 1) */
+int app_run(int argc, char **argv, int plan);
 
 #endif

@@ -19,6 +19,10 @@ static const char *usage_main =
     "Maps the economics of two-sided platforms (Kijima & Arai 2016; Armstrong 2006).\n"
     "\n"
     "commands:\n"
+    "  run CONFIG [-o OUT] [--overwrite] [--threads N] [-q|-v]\n"
+    "                       run a sweep, write a netCDF-4/HDF5 file\n"
+    "  plan CONFIG [--ranks R] [--threads T]\n"
+    "                       validate a config, print points, sizes, estimated time\n"
     "  point [KEY=VALUE ...] [--problems A,B] [--solver PROBLEM=NAME] [--json]\n"
     "                       solve one parameter point and print a report (or JSON)\n"
     "  solvers              list the registered solver variants\n"
@@ -93,6 +97,8 @@ int main(int argc, char **argv) {
     return app_solvers();
   }
   if (!strcmp(cmd, "bench")) return app_bench(argc - 2, argv + 2);
+  if (!strcmp(cmd, "run")) return app_run(argc - 2, argv + 2, 0);
+  if (!strcmp(cmd, "plan")) return app_run(argc - 2, argv + 2, 1);
   fprintf(stderr, "platsweep: unknown command '%s' (try platsweep --help)\n", cmd);
   return PSW_EXIT_USAGE;
 }

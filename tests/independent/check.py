@@ -61,10 +61,18 @@ def engine_cmd(engine, params):
 def run_engine(engine, params, timeout=120):
     cmd = engine_cmd(engine, params)
     t0 = time.time()
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, "timeout after %ss" % timeout, time.time() - t0
+    p = None
+    for attempt in range(3):
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            break
+        except subprocess.TimeoutExpired:
+            return None, "timeout after %ss" % timeout, time.time() - t0
+        except OSError as ex:  # binary being relinked, etc.
+            err = "cannot run engine: %s" % ex
+            time.sleep(2.0)
+    if p is None:
+        return None, err, time.time() - t0
     dt = time.time() - t0
     if p.returncode != 0:
         return None, "exit %d: %s" % (p.returncode, (p.stderr.strip() or p.stdout.strip())[:300]), dt
@@ -208,6 +216,12 @@ def compare(point, ref, eng, eng_err):
                 c.same("eq_stable[%d]" % i, ref["eq_stable"][i], intval(est[i]))
             if not kink:
                 soft("eq_det[%d]" % i, ref["eq_det"][i], ed[i])
+        # index theorem on the engine's own output (MODEL 2.2), soft
+        dets = [num(x) for x in ed]
+        if n_eq and all(math.isfinite(x) and abs(x) > 1e-8 for x in dets) and not any(ref["_eq_on_kink"]):
+            idx = sum(1 if x > 0 else -1 for x in dets)
+            if idx != 1:
+                c.warns.append(("index_theorem", 1, idx, None))
     return c
 
 

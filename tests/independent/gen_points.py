@@ -230,7 +230,7 @@ def gen(seed, scale):
         d["a"], d["b"] = a, b
         f, g = target_fees(d, mt, nt)
         S = abs(a) * G.M + abs(b) * F.M + abs(d["e_m"]) * F.M + abs(d["e_n"]) * G.M + F.spread + G.spread
-        delta = rng.choice([1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8]) * rng.choice([-1, 1])
+        delta = rng.choice([1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-10, 1e-12]) * rng.choice([-1, 1])
         if rng.random() < 0.5:
             f += delta * S
         else:
@@ -425,7 +425,8 @@ def gen_designed(seed, scale, base_pts):
         out.append(d)
 
     def opt(d):
-        return model.Point({k: v for k, v in d.items() if not k.startswith("_")}).optimum(do_bruteforce=False)
+        return model.Point({k: v for k, v in d.items() if not k.startswith("_")}).optimum(
+            do_bruteforce=False, eq_at_opt=False)
 
     # A. several local maxima (logit/probit/... with strong positive effects), and near ties
     found = 0
@@ -469,7 +470,7 @@ def gen_designed(seed, scale, base_pts):
         if lo is None:
             continue
         ma = r0["m_opt"]
-        for _ in range(60):
+        for _ in range(45):
             mid = 0.5 * (lo + hi)
             rm = m_of(mid)
             if abs(rm["m_opt"] - ma) <= 0.05 * abs(r1["m_opt"] - ma):
@@ -521,7 +522,7 @@ def gen_designed(seed, scale, base_pts):
         lo, hi = -2.0, 6.0
         if side(lo) != 0 or side(hi) != 1:
             continue
-        for _ in range(60):
+        for _ in range(45):
             mid = 0.5 * (lo + hi)
             if side(mid) == 0:
                 lo = mid
@@ -544,6 +545,19 @@ def gen_designed(seed, scale, base_pts):
         if kind in ("size", "both"):
             q = size_scale(q, rng.choice([1e-3, 1e4]), rng.choice([1e-3, 1.0, 1e4]))
         emit("scaled", q)
+
+    # F. the equilibrium problem at the limit fees of boundary optima (kink equilibria)
+    pool = [p for p in base_pts if p["_category"] in ("cap", "shutdown", "one_side_zero", "pairs_e0", "pairs_intra")]
+    made = 0
+    tries = 0
+    while made < n(60) and tries < 2000:
+        tries += 1
+        p = rng.choice(pool)
+        r = opt(p)
+        if r["status_opt"] in (1, 2) and (r["side_m"] != 0 or r["side_n"] != 0):
+            q = dict(p, f=r["f_opt"], g=r["g_opt"])
+            emit("limit_fees", q)
+            made += 1
 
     # E. Armstrong's condition close to 4 (linear, e = 0): q = 4 - k^2 b1 b2 small but > 0
     for i in range(n(20)):

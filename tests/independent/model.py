@@ -665,7 +665,7 @@ class Point:
         return best
 
     # ------------------------------------------------------------------ optimum
-    def optimum(self, do_bruteforce=True):
+    def optimum(self, do_bruteforce=True, eq_at_opt=True):
         warn = []
         crit = self.critical_points()
         bnd = self.boundary_candidates()
@@ -753,6 +753,8 @@ class Point:
         sel = {"U": U, "V": V, "m": m, "n": n, "det": det_opt, "stable": stable_opt,
                "on_kink": not interior, "forced": True, "res": 0.0}
         try:
+            if not eq_at_opt:
+                raise StopIteration
             st_eq, eqs_opt = self.equilibria(f, g)
             found = any(abs(e["m"] - m) <= 1e-9 * self.M and abs(e["n"] - n) <= 1e-9 * self.N
                         for e in eqs_opt)
@@ -764,6 +766,9 @@ class Point:
                 if float(Pe) > Pstar + 1e-10 * abs(Pstar) + 1e-13 * self.PS and not e.get("forced"):
                     warn.append("other_eq_beats_opt")
             n_eq = len(eqs_opt)
+        except StopIteration:
+            n_eq = -1
+            eqs_opt = []
         except Exception as ex:  # pragma: no cover
             warn.append("eq_at_opt_failed:%r" % (ex,))
             n_eq = -1

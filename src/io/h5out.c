@@ -1,0 +1,924 @@
+/* netCDF-4-compatible HDF5 writer (include/platsweep/io.h, SPEC §5, CONVENTIONS §1).
+ *
+ * File layout
+ *  - file creation: link and attribute creation order TRACKED|INDEXED (netCDF-4 numbers
+ *    variables in creation order), default libver bounds (readable by HDF5 1.8), sec2 driver,
+ *    close degree SEMI (closing the file with an object still open is an error, not a silent
+ *    delay of the close). Every dataset tracks and indexes attribute creation order too.
+ *  - global attributes: Conventions = "CF-1.10" first (unless the caller gives its own
+ *    Conventions, which then takes that place), then the caller's, in order.
+ *  - one coordinate variable per dimension, in the order given, then `eq` (int64 0..8) when a
+ *    variable has eq = 1: a 1-D dataset named like the dimension (float64 axis values, or
+ *    int64 0..len-1 when coord == NULL) made a dimension scale (H5DSset_scale). Short
+ *    coordinates are contiguous; one longer than a chunk is chunked like a variable.
+ *  - variables, in the order given: chunked (psw_h5out_chunk_shape), shuffle + deflate when
+ *    compression > 0, dataset fill value NaN (f64) or -1 (integers; int64 too) and the same
+ *    value as a scalar `_FillValue` attribute of the variable's type, then `units`,
+ *    `long_name`, `flag_values` (1-D, the variable's type, 0..k-1) and `flag_meanings`; each
+ *    axis has its coordinate attached (H5DSattach_scale).
+ *  - strings (every attribute that is text) are scalar variable-length UTF-8, which h5py
+ *    returns as str and netCDF-C reads as NC_STRING.
+ *  - object modification times are not recorded, so that the same content gives the same
+ *    bytes (SPEC §8 determinism; timestamps belong in `history`).
+ *
+ * Errors: HDF5's automatic error-stack printing is turned off; a failed HDF5 call returns
+ * PSW_ERR_IO with "<file>: <operation>: <innermost HDF5 reason>" (psw_err_msg). Misuse
+ * (bad arguments, a variable index or point range out of bounds) is PSW_ERR_BUG.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "platsweep/io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include "io/h5out_impl.h"
+
+#define EQ_LEN 9                   /* SPEC §5: the eq dimension has 9 slots */
+#define COORD_BLOCK 65536          /* int64 coordinate values written per H5Dwrite */
+#define MAX_CHUNK_BYTES (1L << 30) /* HDF5 refuses chunks of 4 GiB; stay far below */
+
+typedef struct h5var {
+  char *name;
+  psw_vtype type;
+  int eq;
+  hid_t dset;
+} h5var;
+
+struct psw_h5out {
+  char *path;    /* final name */
+  char *partial; /* path + ".partial": the file being written */
+  hid_t file;
+  int ndims; /* point dimensions (without eq) */
+  long len[PSW_H5OUT_MAX_DIMS];
+  long npoints; /* product of len */
+  int nvars;
+  h5var *vars; /* [nvars] */
+};
+
+/* ---------------------------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct reason_buf {
+  char *text;
+  size_t size;
+} reason_buf;
+
+/* Walked upwards, entry 0 is the innermost (most specific) error. */
+static herr_t reason_cb(unsigned n, const H5E_error2_t *e, void *data) {
+  reason_buf *r = data;
+  if (n != 0 || !e)
+    return 0;
+  if (e->desc && e->desc[0]) {
+    /* "unable to open file: name = '...', errno = 13, error message = 'Permission denied',
+     * ...": the part between the quotes after "error message = " says it all. */
+    const char *m = strstr(e->desc, "error message = '");
+    if (m) {
+      m += strlen("error message = '");
+      const char *q = strchr(m, '\'');
+      int n_m = q ? (int)(q - m) : (int)strlen(m);
+      snprintf(r->text, r->size, "%.*s", n_m, m);
+    } else {
+      snprintf(r->text, r->size, "%s", e->desc);
+    }
+  } else {
+    /* Failure of the lookup leaves the text empty; the caller then says "unknown reason". */
+    (void)H5Eget_msg(e->min_num, NULL, r->text, r->size);
+  }
+  return 0;
+}
+
+/* Record PSW_ERR_IO: "<file>: <what>: <innermost HDF5 reason>"; clears HDF5's error stack. */
+static psw_err io_fail(int line, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static psw_err io_fail(int line, const char *file, const char *fmt, ...) {
+  char what[256], why[200] = "";
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  reason_buf r = {why, sizeof why};
+  /* Only reporting: if walking or clearing the stack fails there is nothing better to say. */
+  (void)H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, reason_cb, &r);
+  (void)H5Eclear2(H5E_DEFAULT);
+  return psw_err_set(PSW_ERR_IO, __FILE__, line, "%s: %s: %s", file, what,
+                     why[0] ? why : "unknown reason");
+}
+
+/* An error from a POSIX call (errno set). */
+static psw_err sys_fail(int line, const char *file, const char *what, int err) {
+  return psw_err_set(PSW_ERR_IO, __FILE__, line, "%s: %s: %s", file, what, strerror(err));
+}
+
+/* In functions with `psw_err rc` and a `done:` label that releases their handles. */
+#define H5CK(call, ...)                                                                            \
+  do {                                                                                             \
+    if ((call) < 0) {                                                                              \
+      rc = io_fail(__LINE__, h->partial, __VA_ARGS__);                                             \
+      goto done;                                                                                   \
+    }                                                                                              \
+  } while (0)
+
+/* In the same functions: a psw_err from a helper. */
+#define TRY_GOTO(call)                                                                             \
+  do {                                                                                             \
+    psw_err e_ = (call);                                                                           \
+    if (e_ != PSW_OK) {                                                                            \
+      rc = e_;                                                                                     \
+      goto done;                                                                                   \
+    }                                                                                              \
+  } while (0)
+
+#define BUG(...) psw_err_set(PSW_ERR_BUG, __FILE__, __LINE__, __VA_ARGS__)
+
+/* Close any HDF5 handle and set it invalid; a failure is recorded in *rc unless *rc already
+ * holds an error (the first error is the one reported). */
+static void h5_close(const psw_h5out *h, hid_t *id, psw_err *rc, const char *what) {
+  if (*id < 0)
+    return;
+  herr_t st;
+  switch (H5Iget_type(*id)) {
+  case H5I_FILE:
+    st = H5Fclose(*id);
+    break;
+  case H5I_DATASET:
+    st = H5Dclose(*id);
+    break;
+  case H5I_ATTR:
+    st = H5Aclose(*id);
+    break;
+  case H5I_DATASPACE:
+    st = H5Sclose(*id);
+    break;
+  case H5I_DATATYPE:
+    st = H5Tclose(*id);
+    break;
+  case H5I_GENPROP_LST:
+    st = H5Pclose(*id);
+    break;
+  default:
+    st = -1;
+    break;
+  }
+  *id = H5I_INVALID_HID;
+  if (st < 0) {
+    psw_err e = io_fail(__LINE__, h->partial, "close %s", what);
+    if (*rc == PSW_OK)
+      *rc = e;
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Chunk shape and range decomposition (h5out_impl.h)
+ * ------------------------------------------------------------------------------------------- */
+
+long psw_h5out_default_chunk_points(long point_bytes) {
+  if (point_bytes < 1)
+    point_bytes = 1;
+  long p = PSW_H5OUT_CHUNK_BYTES / point_bytes;
+  return p < 1 ? 1 : p;
+}
+
+void psw_h5out_chunk_shape(int ndims, const long *len, long points, long *chunk) {
+  if (points < 1)
+    points = 1;
+  long trail = 1; /* points in one chunk row of the axes already taken whole; <= points */
+  for (int k = ndims - 1; k >= 0; --k) {
+    if (len[k] <= points / trail) { /* len[k] * trail <= points: axis k fits whole */
+      chunk[k] = len[k];
+      trail *= len[k];
+      continue;
+    }
+    long rows = points / trail;                  /* >= 1 since trail <= points */
+    long nchunks = (len[k] + rows - 1) / rows;   /* chunks along axis k */
+    chunk[k] = (len[k] + nchunks - 1) / nchunks; /* equal chunks, none larger than rows */
+    for (int j = 0; j < k; ++j)
+      chunk[j] = 1;
+    return;
+  }
+}
+
+typedef struct decomp {
+  int ndims;
+  const long *len;
+  long stride[PSW_H5OUT_MAX_DIMS]; /* points per step along each axis */
+  long start;                      /* first point of the whole range */
+  psw_h5out_slab slab;             /* start[0..k-1] fixed by the recursion */
+  psw_h5out_slab_fn fn;
+  void *ctx;
+} decomp;
+
+/* Emit rows [i0, i0 + rows) of axis k at the position fixed on axes < k, axes > k whole. */
+static psw_err emit(decomp *d, int k, long i0, long rows) {
+  psw_h5out_slab *s = &d->slab;
+  long first = 0;
+  for (int j = 0; j < k; ++j) {
+    s->count[j] = 1;
+    first += s->start[j] * d->stride[j];
+  }
+  s->start[k] = i0;
+  s->count[k] = rows;
+  first += i0 * d->stride[k];
+  for (int j = k + 1; j < d->ndims; ++j) {
+    s->start[j] = 0;
+    s->count[j] = d->len[j];
+  }
+  s->first = first - d->start;
+  s->n = rows * d->stride[k];
+  return d->fn(d->ctx, s);
+}
+
+/* Points [lo, hi) (0 <= lo < hi <= len[k] * stride[k]) of the block of axes k.. at the
+ * position fixed on axes < k. */
+static psw_err split(decomp *d, int k, long lo, long hi) {
+  long s = d->stride[k];
+  long i0 = lo / s, r0 = lo % s, i1 = hi / s, r1 = hi % s;
+  if (i0 == i1) { /* inside one row of axis k (only when axis k is not the last) */
+    d->slab.start[k] = i0;
+    return split(d, k + 1, r0, r1);
+  }
+  if (r0 > 0) { /* partial first row */
+    d->slab.start[k] = i0;
+    PSW_TRY(split(d, k + 1, r0, s));
+    ++i0;
+  }
+  if (i1 > i0)
+    PSW_TRY(emit(d, k, i0, i1 - i0)); /* whole rows */
+  if (r1 > 0) {                       /* partial last row */
+    d->slab.start[k] = i1;
+    PSW_TRY(split(d, k + 1, 0, r1));
+  }
+  return PSW_OK;
+}
+
+psw_err psw_h5out_decompose(int ndims, const long *len, long start, long count,
+                            psw_h5out_slab_fn fn, void *ctx) {
+  if (ndims < 1 || ndims > PSW_H5OUT_MAX_DIMS || start < 0 || count < 1)
+    return BUG("psw_h5out_decompose: ndims = %d, start = %ld, count = %ld", ndims, start, count);
+  decomp d = {.ndims = ndims, .len = len, .start = start, .fn = fn, .ctx = ctx};
+  d.stride[ndims - 1] = 1;
+  for (int k = ndims - 2; k >= 0; --k)
+    d.stride[k] = d.stride[k + 1] * len[k + 1];
+  if (count > d.stride[0] * len[0] - start)
+    return BUG("psw_h5out_decompose: range [%ld, %ld + %ld) beyond %ld points", start, start, count,
+               d.stride[0] * len[0]);
+  return split(&d, 0, start, start + count);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Types and attributes
+ * ------------------------------------------------------------------------------------------- */
+
+static size_t type_size(psw_vtype t) {
+  switch (t) {
+  case PSW_VT_F64:
+  case PSW_VT_I64:
+    return 8;
+  case PSW_VT_I16:
+    return 2;
+  case PSW_VT_I8:
+    return 1;
+  }
+  return 0;
+}
+
+/* Little-endian file types, as netCDF-4 writes them on x86; memory types native. */
+static hid_t file_type(psw_vtype t) {
+  switch (t) {
+  case PSW_VT_F64:
+    return H5T_IEEE_F64LE;
+  case PSW_VT_I8:
+    return H5T_STD_I8LE;
+  case PSW_VT_I16:
+    return H5T_STD_I16LE;
+  case PSW_VT_I64:
+    return H5T_STD_I64LE;
+  }
+  return H5I_INVALID_HID;
+}
+
+static hid_t mem_type(psw_vtype t) {
+  switch (t) {
+  case PSW_VT_F64:
+    return H5T_NATIVE_DOUBLE;
+  case PSW_VT_I8:
+    return H5T_NATIVE_INT8;
+  case PSW_VT_I16:
+    return H5T_NATIVE_INT16;
+  case PSW_VT_I64:
+    return H5T_NATIVE_INT64;
+  }
+  return H5I_INVALID_HID;
+}
+
+typedef union num {
+  double f64;
+  int8_t i8;
+  int16_t i16;
+  int64_t i64;
+} num;
+
+static num fill_value(psw_vtype t) {
+  num v;
+  memset(&v, 0, sizeof v);
+  switch (t) {
+  case PSW_VT_F64:
+    v.f64 = (double)NAN;
+    break;
+  case PSW_VT_I8:
+    v.i8 = -1;
+    break;
+  case PSW_VT_I16:
+    v.i16 = -1;
+    break;
+  case PSW_VT_I64:
+    v.i64 = -1;
+    break;
+  }
+  return v;
+}
+
+/* A scalar variable-length UTF-8 string attribute `name` = value on obj (objname for
+ * messages: "/" for the file). */
+static psw_err put_string(const psw_h5out *h, hid_t obj, const char *objname, const char *name,
+                          const char *value) {
+  psw_err rc = PSW_OK;
+  hid_t t = H5I_INVALID_HID, sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
+  H5CK(t = H5Tcopy(H5T_C_S1), "attribute %s:%s: string type (H5Tcopy)", objname, name);
+  H5CK(H5Tset_size(t, H5T_VARIABLE), "attribute %s:%s: string type (H5Tset_size)", objname, name);
+  H5CK(H5Tset_cset(t, H5T_CSET_UTF8), "attribute %s:%s: string type (H5Tset_cset)", objname, name);
+  H5CK(sp = H5Screate(H5S_SCALAR), "attribute %s:%s: dataspace (H5Screate)", objname, name);
+  H5CK(a = H5Acreate2(obj, name, t, sp, H5P_DEFAULT, H5P_DEFAULT),
+       "create attribute %s:%s (H5Acreate2)", objname, name);
+  H5CK(H5Awrite(a, t, &value), "write attribute %s:%s (H5Awrite)", objname, name);
+done:
+  h5_close(h, &a, &rc, "attribute");
+  h5_close(h, &sp, &rc, "dataspace");
+  h5_close(h, &t, &rc, "datatype");
+  return rc;
+}
+
+/* A numeric attribute: scalar when n == 0, else 1-D of n values (buf in memory type mt). */
+static psw_err put_numeric(const psw_h5out *h, hid_t obj, const char *objname, const char *name,
+                           hid_t ft, hid_t mt, hsize_t n, const void *buf) {
+  psw_err rc = PSW_OK;
+  hid_t sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
+  if (n == 0)
+    H5CK(sp = H5Screate(H5S_SCALAR), "attribute %s:%s: dataspace (H5Screate)", objname, name);
+  else
+    H5CK(sp = H5Screate_simple(1, &n, NULL), "attribute %s:%s: dataspace (H5Screate_simple)",
+         objname, name);
+  H5CK(a = H5Acreate2(obj, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT),
+       "create attribute %s:%s (H5Acreate2)", objname, name);
+  H5CK(H5Awrite(a, mt, buf), "write attribute %s:%s (H5Awrite)", objname, name);
+done:
+  h5_close(h, &a, &rc, "attribute");
+  h5_close(h, &sp, &rc, "dataspace");
+  return rc;
+}
+
+/* The whitespace-separated words of a flag_meanings string. */
+static long count_words(const char *s) {
+  long n = 0;
+  int in = 0;
+  for (; *s; ++s) {
+    int space = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r';
+    if (!space && !in)
+      ++n;
+    in = !space;
+  }
+  return n;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Datasets
+ * ------------------------------------------------------------------------------------------- */
+
+/* Every dataset: attributes in creation order (as netCDF-4 writes them; ncdump and xarray
+ * list them in that order), no modification times. */
+static psw_err dataset_props(const psw_h5out *h, hid_t p, const char *name) {
+  psw_err rc = PSW_OK;
+  H5CK(H5Pset_attr_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+       "'%s': properties (H5Pset_attr_creation_order)", name);
+  H5CK(H5Pset_obj_track_times(p, 0), "'%s': properties (H5Pset_obj_track_times)", name);
+done:
+  return rc;
+}
+
+/* Dataset creation properties: chunk shape (point axes from `points`, eq whole) and filters,
+ * fill value fill (memory type mt) when fill != NULL, dataset_props. nd point axes of len. */
+static psw_err make_dcpl(const psw_h5out *h, const char *name, int nd, const long *len, int eq,
+                         long points, int compression, hid_t mt, const void *fill, hid_t *out) {
+  psw_err rc = PSW_OK;
+  hid_t p = H5I_INVALID_HID;
+  long chunk[PSW_H5OUT_MAX_DIMS];
+  hsize_t cdims[PSW_H5OUT_MAX_DIMS + 1];
+  psw_h5out_chunk_shape(nd, len, points, chunk);
+  for (int k = 0; k < nd; ++k)
+    cdims[k] = (hsize_t)chunk[k];
+  if (eq)
+    cdims[nd] = EQ_LEN;
+  H5CK(p = H5Pcreate(H5P_DATASET_CREATE), "variable '%s': properties (H5Pcreate)", name);
+  H5CK(H5Pset_chunk(p, nd + (eq ? 1 : 0), cdims), "variable '%s': chunks (H5Pset_chunk)", name);
+  if (compression > 0) {
+    H5CK(H5Pset_shuffle(p), "variable '%s': shuffle filter (H5Pset_shuffle)", name);
+    H5CK(H5Pset_deflate(p, (unsigned)compression), "variable '%s': deflate (H5Pset_deflate)", name);
+  }
+  if (fill)
+    H5CK(H5Pset_fill_value(p, mt, fill), "variable '%s': fill value (H5Pset_fill_value)", name);
+  TRY_GOTO(dataset_props(h, p, name));
+  *out = p;
+  p = H5I_INVALID_HID;
+done:
+  h5_close(h, &p, &rc, "property list");
+  return rc;
+}
+
+/* The coordinate variable of a dimension: float64 values coord[len], or int64 0..len-1 when
+ * coord == NULL; a dimension scale. *out: the open dataset (the caller closes it). */
+static psw_err make_coord(const psw_h5out *h, const char *name, long len, const double *coord,
+                          const char *units, const char *long_name, int compression, hid_t *out) {
+  psw_err rc = PSW_OK;
+  hid_t p = H5I_INVALID_HID, fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+  hid_t d = H5I_INVALID_HID;
+  int64_t *block = NULL;
+  hsize_t n = (hsize_t)len;
+  long per_chunk = psw_h5out_default_chunk_points(8);
+  if (len > per_chunk) {
+    TRY_GOTO(make_dcpl(h, name, 1, &len, 0, per_chunk, compression, H5I_INVALID_HID, NULL, &p));
+  } else {
+    H5CK(p = H5Pcreate(H5P_DATASET_CREATE), "coordinate '%s': properties (H5Pcreate)", name);
+    TRY_GOTO(dataset_props(h, p, name));
+  }
+  H5CK(fs = H5Screate_simple(1, &n, NULL), "coordinate '%s': dataspace (H5Screate_simple)", name);
+  H5CK(d = H5Dcreate2(h->file, name, coord ? H5T_IEEE_F64LE : H5T_STD_I64LE, fs, H5P_DEFAULT, p,
+                      H5P_DEFAULT),
+       "create coordinate '%s' (H5Dcreate2)", name);
+  if (coord) {
+    H5CK(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, coord),
+         "write coordinate '%s' (H5Dwrite)", name);
+  } else { /* 0..len-1 in blocks: memory stays bounded for a long `point` dimension */
+    hsize_t nb = n < COORD_BLOCK ? n : COORD_BLOCK;
+    block = malloc(nb * sizeof *block);
+    if (!block) {
+      rc = psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: coordinate '%s': out of memory",
+                       h->partial, name);
+      goto done;
+    }
+    for (hsize_t off = 0; off < n; off += nb) {
+      hsize_t m = n - off < nb ? n - off : nb;
+      for (hsize_t i = 0; i < m; ++i)
+        block[i] = (int64_t)(off + i);
+      H5CK(ms = H5Screate_simple(1, &m, NULL), "coordinate '%s': dataspace (H5Screate_simple)",
+           name);
+      H5CK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, NULL, &m, NULL),
+           "coordinate '%s': selection (H5Sselect_hyperslab)", name);
+      H5CK(H5Dwrite(d, H5T_NATIVE_INT64, ms, fs, H5P_DEFAULT, block),
+           "write coordinate '%s' (H5Dwrite)", name);
+      h5_close(h, &ms, &rc, "dataspace");
+      if (rc != PSW_OK)
+        goto done;
+    }
+  }
+  if (units)
+    TRY_GOTO(put_string(h, d, name, "units", units));
+  if (long_name)
+    TRY_GOTO(put_string(h, d, name, "long_name", long_name));
+  H5CK(H5DSset_scale(d, name), "coordinate '%s': dimension scale (H5DSset_scale)", name);
+  *out = d;
+  d = H5I_INVALID_HID;
+done:
+  free(block);
+  h5_close(h, &ms, &rc, "dataspace");
+  h5_close(h, &d, &rc, "coordinate");
+  h5_close(h, &fs, &rc, "dataspace");
+  h5_close(h, &p, &rc, "property list");
+  return rc;
+}
+
+/* A variable on every point axis (+ eq), with its attributes and attached scales; coords are
+ * the open coordinate datasets, [ndims] point axes then eq. */
+static psw_err make_var(const psw_h5out *h, const psw_h5_var *v, const hid_t *coords,
+                        int compression, long chunk_points, h5var *out) {
+  psw_err rc = PSW_OK;
+  hid_t p = H5I_INVALID_HID, fs = H5I_INVALID_HID, d = H5I_INVALID_HID;
+  void *flags = NULL;
+  int nd = h->ndims, rank = nd + (v->eq ? 1 : 0);
+  hsize_t dims[PSW_H5OUT_MAX_DIMS + 1];
+  for (int k = 0; k < nd; ++k)
+    dims[k] = (hsize_t)h->len[k];
+  if (v->eq)
+    dims[nd] = EQ_LEN;
+  long point_bytes = (long)type_size(v->type) * (v->eq ? EQ_LEN : 1);
+  long points = chunk_points > 0 ? chunk_points : psw_h5out_default_chunk_points(point_bytes);
+  if (points > MAX_CHUNK_BYTES / point_bytes)
+    points = MAX_CHUNK_BYTES / point_bytes;
+  hid_t ft = file_type(v->type), mt = mem_type(v->type);
+  num fill = fill_value(v->type);
+
+  TRY_GOTO(make_dcpl(h, v->name, nd, h->len, v->eq, points, compression, mt, &fill, &p));
+  H5CK(fs = H5Screate_simple(rank, dims, NULL), "variable '%s': dataspace (H5Screate_simple)",
+       v->name);
+  H5CK(d = H5Dcreate2(h->file, v->name, ft, fs, H5P_DEFAULT, p, H5P_DEFAULT),
+       "create variable '%s' (H5Dcreate2)", v->name);
+  TRY_GOTO(put_numeric(h, d, v->name, "_FillValue", ft, mt, 0, &fill));
+  if (v->units)
+    TRY_GOTO(put_string(h, d, v->name, "units", v->units));
+  if (v->long_name)
+    TRY_GOTO(put_string(h, d, v->name, "long_name", v->long_name));
+  if (v->flag_meanings) {
+    long k = count_words(v->flag_meanings); /* checked: 1..max of the type, integer type */
+    size_t es = type_size(v->type);
+    flags = malloc((size_t)k * es);
+    if (!flags) {
+      rc = psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: variable '%s': out of memory",
+                       h->partial, v->name);
+      goto done;
+    }
+    for (long i = 0; i < k; ++i) {
+      if (v->type == PSW_VT_I8)
+        ((int8_t *)flags)[i] = (int8_t)i;
+      else if (v->type == PSW_VT_I16)
+        ((int16_t *)flags)[i] = (int16_t)i;
+      else
+        ((int64_t *)flags)[i] = (int64_t)i;
+    }
+    TRY_GOTO(put_numeric(h, d, v->name, "flag_values", ft, mt, (hsize_t)k, flags));
+    TRY_GOTO(put_string(h, d, v->name, "flag_meanings", v->flag_meanings));
+  }
+  for (int k = 0; k < rank; ++k)
+    H5CK(H5DSattach_scale(d, coords[k], (unsigned)k),
+         "variable '%s': attach dimension scale %d (H5DSattach_scale)", v->name, k);
+  out->dset = d;
+  d = H5I_INVALID_HID;
+done:
+  free(flags);
+  h5_close(h, &d, &rc, "variable");
+  h5_close(h, &fs, &rc, "dataspace");
+  h5_close(h, &p, &rc, "property list");
+  return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Create
+ * ------------------------------------------------------------------------------------------- */
+
+/* A name HDF5 stores as one link in the root group. */
+static int name_ok(const char *s) { return s && s[0] && !strchr(s, '/') && strcmp(s, ".") != 0; }
+
+static long type_max(psw_vtype t) {
+  switch (t) {
+  case PSW_VT_I8:
+    return INT8_MAX;
+  case PSW_VT_I16:
+    return INT16_MAX;
+  case PSW_VT_I64:
+    return LONG_MAX;
+  case PSW_VT_F64:
+    break;
+  }
+  return 0; /* no flags on floats */
+}
+
+/* Misuse by the caller is PSW_ERR_BUG: the app builds these tables from a checked config. */
+static psw_err check_args(const char *path, int ndims, const psw_h5_dim *dims, int nvars,
+                          const psw_h5_var *vars, int nattrs, const psw_h5_attr *attrs,
+                          int compression) {
+  if (!path || !path[0])
+    return BUG("psw_h5out_create: empty path");
+  if (ndims < 1 || ndims > PSW_H5OUT_MAX_DIMS || !dims)
+    return BUG("%s: %d dimensions, need 1..%d", path, ndims, PSW_H5OUT_MAX_DIMS);
+  if (nvars < 0 || (nvars > 0 && !vars))
+    return BUG("%s: %d variables", path, nvars);
+  if (nattrs < 0 || (nattrs > 0 && !attrs))
+    return BUG("%s: %d attributes", path, nattrs);
+  if (compression < 0 || compression > 9)
+    return BUG("%s: compression = %d, need 0..9", path, compression);
+  long npoints = 1;
+  for (int k = 0; k < ndims; ++k) {
+    if (!name_ok(dims[k].name))
+      return BUG("%s: dimension %d: bad name", path, k);
+    if (dims[k].len < 1 || dims[k].len > LONG_MAX / npoints)
+      return BUG("%s: dimension '%s': len = %ld, need >= 1 and a total that fits a long", path,
+                 dims[k].name, dims[k].len);
+    npoints *= dims[k].len;
+  }
+  int any_eq = 0;
+  for (int i = 0; i < nvars; ++i) {
+    const psw_h5_var *v = &vars[i];
+    if (!name_ok(v->name))
+      return BUG("%s: variable %d: bad name", path, i);
+    if (type_size(v->type) == 0)
+      return BUG("%s: variable '%s': bad type", path, v->name);
+    if (v->eq != 0 && v->eq != 1)
+      return BUG("%s: variable '%s': eq = %d", path, v->name, v->eq);
+    any_eq |= v->eq;
+    if (v->flag_meanings) {
+      long k = count_words(v->flag_meanings);
+      if (k < 1 || k > type_max(v->type))
+        return BUG("%s: variable '%s': %ld flag meanings for its type", path, v->name, k);
+    }
+  }
+  /* Dimensions, `eq` and variables share the root group: no name twice. */
+  int nnames = ndims + nvars + any_eq;
+  for (int a = 0; a < nnames; ++a) {
+    const char *na = a < ndims ? dims[a].name : a < ndims + nvars ? vars[a - ndims].name : "eq";
+    for (int b = a + 1; b < nnames; ++b) {
+      const char *nb = b < ndims ? dims[b].name : b < ndims + nvars ? vars[b - ndims].name : "eq";
+      if (strcmp(na, nb) == 0)
+        return BUG("%s: the name '%s' is used twice", path, na);
+    }
+  }
+  for (int i = 0; i < nattrs; ++i) {
+    if (!name_ok(attrs[i].name) || !attrs[i].value)
+      return BUG("%s: global attribute %d: bad name or NULL value", path, i);
+    for (int j = 0; j < i; ++j)
+      if (strcmp(attrs[i].name, attrs[j].name) == 0)
+        return BUG("%s: global attribute '%s' given twice", path, attrs[i].name);
+  }
+  return PSW_OK;
+}
+
+static psw_err build(psw_h5out *h, const psw_h5_dim *dims, const psw_h5_var *vars, int nattrs,
+                     const psw_h5_attr *attrs, int compression, long chunk_points) {
+  psw_err rc = PSW_OK;
+  hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+  hid_t coords[PSW_H5OUT_MAX_DIMS + 1];
+  int ncoords = 0;
+  const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+
+  H5CK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties (H5Pcreate)");
+  H5CK(H5Pset_link_creation_order(fcpl, order),
+       "file creation properties (H5Pset_link_creation_order)");
+  H5CK(H5Pset_attr_creation_order(fcpl, order),
+       "file creation properties (H5Pset_attr_creation_order)");
+  H5CK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access properties (H5Pcreate)");
+  H5CK(H5Pset_fapl_sec2(fapl), "file access properties (H5Pset_fapl_sec2)");
+  H5CK(H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI), "file access properties (H5Pset_fclose_degree)");
+  H5CK(h->file = H5Fcreate(h->partial, H5F_ACC_TRUNC, fcpl, fapl), "create file (H5Fcreate)");
+
+  const char *conventions = "CF-1.10";
+  for (int i = 0; i < nattrs; ++i)
+    if (strcmp(attrs[i].name, "Conventions") == 0)
+      conventions = attrs[i].value;
+  TRY_GOTO(put_string(h, h->file, "/", "Conventions", conventions));
+  for (int i = 0; i < nattrs; ++i)
+    if (strcmp(attrs[i].name, "Conventions") != 0)
+      TRY_GOTO(put_string(h, h->file, "/", attrs[i].name, attrs[i].value));
+
+  for (int k = 0; k < h->ndims; ++k) {
+    TRY_GOTO(make_coord(h, dims[k].name, dims[k].len, dims[k].coord, dims[k].units,
+                        dims[k].long_name, compression, &coords[k]));
+    ncoords = k + 1;
+  }
+  int any_eq = 0;
+  for (int i = 0; i < h->nvars; ++i)
+    any_eq |= vars[i].eq;
+  if (any_eq) {
+    TRY_GOTO(make_coord(h, "eq", EQ_LEN, NULL, NULL, "equilibrium slot (ascending m, then n)",
+                        compression, &coords[h->ndims]));
+    ncoords = h->ndims + 1;
+  }
+  for (int i = 0; i < h->nvars; ++i)
+    TRY_GOTO(make_var(h, &vars[i], coords, compression, chunk_points, &h->vars[i]));
+  /* The empty file is valid on disk from here on. */
+  H5CK(H5Fflush(h->file, H5F_SCOPE_LOCAL), "flush (H5Fflush)");
+done:
+  for (int k = 0; k < ncoords; ++k)
+    h5_close(h, &coords[k], &rc, "coordinate");
+  h5_close(h, &fapl, &rc, "property list");
+  h5_close(h, &fcpl, &rc, "property list");
+  return rc;
+}
+
+/* Close every handle ignoring errors, delete PATH.partial, free h. Keeps the error message
+ * already recorded (this runs after a failure). */
+static void discard(psw_h5out *h) {
+  for (int i = 0; i < h->nvars; ++i) {
+    if (h->vars[i].dset >= 0)
+      (void)H5Dclose(h->vars[i].dset);
+    free(h->vars[i].name);
+  }
+  if (h->file >= 0)
+    (void)H5Fclose(h->file);
+  (void)H5Eclear2(H5E_DEFAULT);
+  if (h->partial)
+    (void)unlink(h->partial); /* ENOENT when the create failed: fine */
+  free(h->vars);
+  free(h->partial);
+  free(h->path);
+  free(h);
+}
+
+psw_err psw_h5out_create(const char *path, int ndims, const psw_h5_dim *dims, int nvars,
+                         const psw_h5_var *vars, int nattrs, const psw_h5_attr *attrs,
+                         int compression, long chunk_points, psw_h5out **out) {
+  if (!out)
+    return BUG("psw_h5out_create: out is NULL");
+  *out = NULL;
+  PSW_TRY(check_args(path, ndims, dims, nvars, vars, nattrs, attrs, compression));
+  /* The caller prints one line from psw_err_msg; HDF5 must not print its stack to stderr. */
+  if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+    return psw_err_set(PSW_ERR_IO, __FILE__, __LINE__,
+                       "%s: turn off HDF5 error printing (H5Eset_auto2) failed", path);
+
+  psw_h5out *h = calloc(1, sizeof *h);
+  if (!h)
+    return psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: out of memory", path);
+  h->file = H5I_INVALID_HID;
+  h->ndims = ndims;
+  h->npoints = 1;
+  for (int k = 0; k < ndims; ++k) {
+    h->len[k] = dims[k].len;
+    h->npoints *= dims[k].len;
+  }
+  size_t plen = strlen(path);
+  h->path = malloc(plen + 1);
+  h->partial = malloc(plen + sizeof ".partial");
+  h->vars = calloc(nvars > 0 ? (size_t)nvars : 1, sizeof *h->vars);
+  int ok = h->path && h->partial && h->vars;
+  if (ok) {
+    memcpy(h->path, path, plen + 1);
+    memcpy(h->partial, path, plen);
+    memcpy(h->partial + plen, ".partial", sizeof ".partial");
+    h->nvars = nvars;
+    for (int i = 0; i < nvars; ++i) {
+      h->vars[i].dset = H5I_INVALID_HID;
+      h->vars[i].type = vars[i].type;
+      h->vars[i].eq = vars[i].eq;
+      size_t n = strlen(vars[i].name) + 1;
+      if ((h->vars[i].name = malloc(n)))
+        memcpy(h->vars[i].name, vars[i].name, n);
+      else
+        ok = 0;
+    }
+  }
+  if (!ok) {
+    free(h->partial); /* nothing created yet: do not unlink a .partial of someone else */
+    h->partial = NULL;
+    discard(h);
+    return psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: out of memory", path);
+  }
+  psw_err rc = build(h, dims, vars, nattrs, attrs, compression, chunk_points);
+  if (rc != PSW_OK) {
+    discard(h);
+    return rc;
+  }
+  *out = h;
+  return PSW_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Write, flush, close, abort
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct write_ctx {
+  const psw_h5out *h;
+  const h5var *v;
+  hid_t fs; /* the variable's file dataspace */
+  hid_t mt;
+  const unsigned char *buf;
+  size_t point_bytes;
+  long start;
+} write_ctx;
+
+static psw_err write_slab(void *ctx, const psw_h5out_slab *s) {
+  const write_ctx *w = ctx;
+  const psw_h5out *h = w->h;
+  psw_err rc = PSW_OK;
+  hid_t ms = H5I_INVALID_HID;
+  int nd = h->ndims;
+  hsize_t start[PSW_H5OUT_MAX_DIMS + 1], count[PSW_H5OUT_MAX_DIMS + 1];
+  for (int k = 0; k < nd; ++k) {
+    start[k] = (hsize_t)s->start[k];
+    count[k] = (hsize_t)s->count[k];
+  }
+  if (w->v->eq) {
+    start[nd] = 0;
+    count[nd] = EQ_LEN;
+  }
+  hsize_t n = (hsize_t)s->n * (w->v->eq ? EQ_LEN : 1);
+  long p0 = w->start + s->first, p1 = p0 + s->n;
+  H5CK(H5Sselect_hyperslab(w->fs, H5S_SELECT_SET, start, NULL, count, NULL),
+       "variable '%s': select points [%ld, %ld) (H5Sselect_hyperslab)", w->v->name, p0, p1);
+  H5CK(ms = H5Screate_simple(1, &n, NULL), "variable '%s': dataspace (H5Screate_simple)",
+       w->v->name);
+  H5CK(H5Dwrite(w->v->dset, w->mt, ms, w->fs, H5P_DEFAULT,
+                w->buf + (size_t)s->first * w->point_bytes),
+       "write variable '%s' points [%ld, %ld) (H5Dwrite)", w->v->name, p0, p1);
+done:
+  h5_close(h, &ms, &rc, "dataspace");
+  return rc;
+}
+
+psw_err psw_h5out_write(psw_h5out *h, int var, long start, long count, const void *buf) {
+  if (!h)
+    return BUG("psw_h5out_write: NULL handle");
+  if (var < 0 || var >= h->nvars)
+    return BUG("%s: write: variable index %d out of range 0..%d", h->partial, var, h->nvars - 1);
+  const h5var *v = &h->vars[var];
+  if (start < 0 || count < 0 || start > h->npoints || count > h->npoints - start)
+    return BUG("%s: write '%s': points [%ld, %ld + %ld) outside [0, %ld)", h->partial, v->name,
+               start, start, count, h->npoints);
+  if (count == 0)
+    return PSW_OK;
+  if (!buf)
+    return BUG("%s: write '%s': NULL buffer", h->partial, v->name);
+  psw_err rc = PSW_OK;
+  write_ctx w = {.h = h,
+                 .v = v,
+                 .fs = H5I_INVALID_HID,
+                 .mt = mem_type(v->type),
+                 .buf = buf,
+                 .point_bytes = type_size(v->type) * (v->eq ? EQ_LEN : 1),
+                 .start = start};
+  H5CK(w.fs = H5Dget_space(v->dset), "variable '%s': dataspace (H5Dget_space)", v->name);
+  rc = psw_h5out_decompose(h->ndims, h->len, start, count, write_slab, &w);
+done:
+  h5_close(h, &w.fs, &rc, "dataspace");
+  return rc;
+}
+
+psw_err psw_h5out_flush(psw_h5out *h) {
+  if (!h)
+    return BUG("psw_h5out_flush: NULL handle");
+  psw_err rc = PSW_OK;
+  H5CK(H5Fflush(h->file, H5F_SCOPE_LOCAL), "flush (H5Fflush)");
+done:
+  return rc;
+}
+
+/* fsync a file or directory by name. */
+static int sync_path(const char *p, int flags) {
+  int fd = open(p, flags);
+  if (fd < 0)
+    return -1;
+  int r = fsync(fd);
+  int e = errno;
+  close(fd);
+  errno = e;
+  return r;
+}
+
+psw_err psw_h5out_close(psw_h5out **hp) {
+  if (!hp || !*hp)
+    return BUG("psw_h5out_close: NULL handle");
+  psw_h5out *h = *hp;
+  *hp = NULL;
+  psw_err rc = PSW_OK;
+  if (H5Fflush(h->file, H5F_SCOPE_LOCAL) < 0)
+    rc = io_fail(__LINE__, h->partial, "flush (H5Fflush)");
+  for (int i = 0; i < h->nvars; ++i)
+    h5_close(h, &h->vars[i].dset, &rc, "variable");
+  h5_close(h, &h->file, &rc, "file (H5Fclose)");
+  /* The data must be on disk before the name says the file is complete (SPEC §8). */
+  if (rc == PSW_OK && sync_path(h->partial, O_RDONLY) < 0)
+    rc = sys_fail(__LINE__, h->partial, "fsync", errno);
+  if (rc == PSW_OK && rename(h->partial, h->path) < 0)
+    rc = psw_err_set(PSW_ERR_IO, __FILE__, __LINE__, "%s: rename to '%s': %s", h->partial, h->path,
+                     strerror(errno));
+  if (rc == PSW_OK) {
+    /* Make the rename durable; best effort (some file systems cannot fsync a directory). */
+    const char *slash = strrchr(h->path, '/');
+    if (!slash) {
+      (void)sync_path(".", O_RDONLY | O_DIRECTORY);
+    } else {
+      size_t n = slash == h->path ? 1 : (size_t)(slash - h->path);
+      char *dir = malloc(n + 1);
+      if (dir) {
+        memcpy(dir, h->path, n);
+        dir[n] = '\0';
+        (void)sync_path(dir, O_RDONLY | O_DIRECTORY);
+        free(dir);
+      }
+    }
+  }
+  /* On failure PATH.partial stays for inspection; PATH is untouched. */
+  for (int i = 0; i < h->nvars; ++i)
+    free(h->vars[i].name);
+  free(h->vars);
+  free(h->partial);
+  free(h->path);
+  free(h);
+  return rc;
+}
+
+void psw_h5out_abort(psw_h5out **hp) {
+  if (!hp || !*hp)
+    return;
+  psw_h5out *h = *hp;
+  *hp = NULL;
+  discard(h);
+}

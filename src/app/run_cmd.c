@@ -117,6 +117,12 @@ int app_run(int argc, char **argv, int plan) {
     return config_exit(e);
   }
   int rc = PSW_EXIT_OK;
+  if (cfg.design == PSW_DESIGN_SOBOL && (cfg.n_samples & (cfg.n_samples - 1)) != 0) {
+    long p2 = 1;
+    while (p2 < cfg.n_samples) p2 <<= 1;
+    fprintf(stderr, "platsweep: warning: sobol with %ld points: the sequence is balanced for "
+                    "powers of two (e.g. %ld)\n", cfg.n_samples, p2);
+  }
   if (plan) {
     e = psw_sweep_plan(&cfg, (int)ranks, o.threads, stdout);
     if (e != PSW_OK) {

@@ -176,6 +176,23 @@ r = run("run", "badout.yaml", "-q")
 check("unwritable output: 73", r.returncode == 73 and len(r.stderr.strip().splitlines()) == 1, r.stderr)
 check("nothing left behind", not os.path.exists("/nonexistent/dir/x.nc.partial"))
 
+# ---- every bad config of tests/configs/bad through `run`: its exit code, one line, no file ----
+bad_dir = os.path.join(SRC, "tests", "configs", "bad")
+nbad = 0
+for fn in sorted(os.listdir(bad_dir)):
+    if not fn.endswith((".yaml", ".json")):
+        continue
+    out = "bad_out_%s.nc" % fn.replace(".", "_")
+    r = run("run", os.path.join(bad_dir, fn), "-o", out, "-q")
+    want = 66 if "missing_csv" in fn else 78
+    lines = r.stderr.strip().splitlines()
+    ok = (r.returncode == want and len(lines) == 1 and (fn in lines[0] or ".csv:" in lines[0])
+          and not os.path.exists(out) and not os.path.exists(out + ".partial"))
+    check("bad config %s: exit %d, one line naming it, no output" % (fn, want), ok,
+          "exit %d: %r" % (r.returncode, r.stderr))
+    nbad += 1
+check("at least 25 bad configs", nbad >= 25, str(nbad))
+
 # ---- plan ----
 r = run("plan", "grid.yaml", "--ranks", "2", "--threads", "2")
 check("plan", r.returncode == 0 and "1173 points" in r.stdout and "estimate" in r.stdout, r.stdout + r.stderr)

@@ -41,7 +41,7 @@ typedef struct psw_run_opts {
   int quiet;            /**< no progress */
   int verbose;          /**< more log lines */
   double progress_interval; /**< seconds between plain progress lines (non-TTY) */
-  long batch;           /**< points per batch (<= 0: default 4096) */
+  long batch;           /**< points per batch = output chunk (<= 0: default 16384) */
   const char *command_line; /**< for the `history` attribute */
 } psw_run_opts;
 

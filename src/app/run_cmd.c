@@ -20,7 +20,8 @@ static const char *usage_run =
     "  --log-level L          error, warn, info (default), debug\n"
     "  --progress-interval S  seconds between progress lines when stderr is not a terminal\n"
     "                         (default 10; a terminal gets one live line)\n"
-    "  --batch N              points per batch (default 4096)\n"
+    "  --batch N              points per batch, solved by all threads then written as whole\n"
+    "                         chunks (default 16384)\n"
     "exit codes: 0 done, 66 config or CSV missing, 73 cannot create output, 74 write error,\n"
     "            78 invalid config, 64 usage\n";
 

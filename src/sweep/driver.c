@@ -167,7 +167,7 @@ static psw_err solvers_init(const psw_config *cfg, solvers *s) {
   return PSW_OK;
 }
 
-enum { LANE_BATCH = 64 };
+enum { LANE_BATCH = 64, DEFAULT_GROUP = 16384 };
 
 /* Solve n points with `threads` threads, in sub-batches of 64 (dynamic schedule). */
 static void solve_range(const solvers *s, long n, const psw_point *pts, psw_opt_result *ro,
@@ -215,8 +215,9 @@ psw_err psw_sweep_run(const psw_config *cfg, const psw_run_opts *o, psw_run_stat
   PSW_TRY(solvers_init(cfg, &sv));
   int threads = resolve_threads(o->threads);
   long N = psw_config_npoints(cfg);
-  long B = o->batch > 0 ? o->batch : 4096;
-  long G = B * 2 * threads; /* points per group: computed in parallel, then written */
+  /* points per group: generated, solved by all threads, then written by this thread as
+   * whole chunks (the chunk shape follows the group, so no chunk is written twice) */
+  long G = o->batch > 0 ? o->batch : DEFAULT_GROUP;
   if (G > N) G = N;
 
   /* dimensions */
@@ -296,7 +297,7 @@ psw_err psw_sweep_run(const psw_config *cfg, const psw_run_opts *o, psw_run_stat
     err = psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "run: out of memory for %ld points", G);
   if (!err) err = psw_design_create(cfg, &des);
   if (!err) err = psw_h5out_create(out_path, ndims, dims, nvars, vars, nattrs, attrs,
-                                   cfg->compression, B, &h);
+                                   cfg->compression, G, &h);
   memset(st, 0, sizeof *st);
   double t0 = now_s(), last = t0, tw = 0.0;
   int tty = isatty(2);
@@ -375,7 +376,7 @@ psw_err psw_sweep_plan(const psw_config *cfg, int ranks, int threads, FILE *out)
   double bytes = (double)per_point * (double)N;
   fprintf(out, "output      %s, %.3g MB before compression (deflate level %d)\n", cfg->out_path,
           bytes / 1e6, cfg->compression);
-  long G = 4096L * 2 * threads;
+  long G = DEFAULT_GROUP;
   double mem = (double)G * (double)(sizeof(psw_point) + sizeof(psw_opt_result) + sizeof(psw_eq_result) + PSW_MAX_EQ * 8);
   fprintf(out, "memory      %.3g MB per rank for buffers (bounded by the batch, not the points)\n",
           mem / 1e6);

@@ -10,6 +10,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import h5py
 import numpy as np
@@ -18,6 +19,7 @@ import xarray as xr
 P = os.environ["PLATSWEEP"]
 SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 passed, failed = 0, 0
+os.chdir(tempfile.mkdtemp(prefix="run_", dir=os.getcwd()))  # a fresh directory every run
 
 
 def check(name, cond, detail=""):

@@ -13,7 +13,7 @@ PKGS=(
   valgrind
   netcdf-bin
   python3-numpy python3-scipy python3-mpmath
-  python3-h5py python3-xarray python3-netcdf4 python3-matplotlib
+  python3-h5py python3-h5netcdf python3-xarray python3-netcdf4 python3-matplotlib
 )
 
 missing=()

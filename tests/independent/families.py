@@ -6,6 +6,7 @@ F' / h / h' follow the open-interval convention: F' = 0 outside (u0, u1).
 """
 import math
 
+import mpmath
 import numpy as np
 from scipy import special
 
@@ -207,12 +208,20 @@ class Logit(Family):
     def _x(self, U):
         return (_arr(U) - self.mu) / self.s
 
+    @staticmethod
+    def _expit(x):
+        # MODEL 1: 1/(1+exp(-x)) for x >= 0, exp(x)/(1+exp(x)) otherwise (keeps subnormals,
+        # which scipy's expit flushes to 0 below about 1e-308)
+        x = np.asarray(x, dtype=float)
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
     def F(self, U):
-        return self.M * special.expit(self._x(U))
+        return self.M * self._expit(self._x(U))
 
     def Fp(self, U):
         x = self._x(U)
-        return (self.M / self.s) * special.expit(x) * special.expit(-x)
+        return (self.M / self.s) * self._expit(x) * self._expit(-x)
 
     def h(self, U):
         return self.s * (1.0 + np.exp(self._x(U)))
@@ -252,7 +261,18 @@ class Probit(Family):
         return (_arr(U) - self.mu) / self.sigma
 
     def F(self, U):
-        return self.M * 0.5 * special.erfc(-self._z(U) * SQRT1_2)
+        z = self._z(U)
+        out = self.M * 0.5 * special.erfc(-z * SQRT1_2)
+        # scipy's erfc flushes to 0 below about 1e-308 (|arg| > 26.6), C's erfc returns
+        # subnormals down to z ~ -38.5: evaluate that range with mpmath
+        deep = np.ravel((z < -37.0) & (z > -40.0))
+        if deep.any():
+            zz = np.ravel(z).astype(float)
+            vals = np.ravel(out).astype(float).copy()
+            for i in np.nonzero(deep)[0]:
+                vals[i] = float(mpmath.mpf(self.M) * mpmath.ncdf(mpmath.mpf(float(zz[i]))))
+            out = vals.reshape(np.shape(out)) if np.ndim(out) else np.float64(vals[0])
+        return out
 
     def Fp(self, U):
         z = self._z(U)

@@ -213,6 +213,8 @@ def gen(seed, scale):
         d = {"c": rng.uniform(-0.3, 0.8), "d": rng.uniform(-0.3, 0.8), "e_m": 0.0, "e_n": 0.0}
         d.update(rfam(rng, "customers", rng.choice(SMOOTH + ["exponential", "power", "expgrowth"]), M=1.0))
         d.update(rfam(rng, "providers", rng.choice(SMOOTH + ["exponential", "power", "expgrowth"]), M=1.0))
+        if d.get("customers.kappa") == 1.0 or d.get("providers.kappa") == 1.0:
+            continue  # linear: det(I-A) constant, a fold would be a continuum
         F, G = fam_obj(d, "customers"), fam_obj(d, "providers")
         mt, nt = rng.uniform(0.1, 0.9) * F.M, rng.uniform(0.1, 0.9) * G.M
         if mt >= F.M or nt >= G.M:
@@ -335,6 +337,69 @@ def gen(seed, scale):
         d["c"] = -F.u0 + F.spread + abs(d["a"] + d["b"]) * 2 + rng.uniform(0.1, 2.0)
         add_fees(rng, d)
         emit("one_side_zero", d)
+
+    # 13a. exact zeros: a = 0, b = 0, both, k = a + b = 0 (decoupled FOCs), with and without e
+    for i in range(n(70)):
+        d = base(rng, e=rng.random() < 0.5)
+        d.update(rfam(rng, "customers", rng.choice(FAMS), M=1.0))
+        d.update(rfam(rng, "providers", rng.choice(FAMS), M=1.0))
+        kind = rng.choice(["a0", "b0", "ab0", "k0"])
+        if kind == "a0":
+            d["a"] = 0.0
+        elif kind == "b0":
+            d["b"] = 0.0
+        elif kind == "ab0":
+            d["a"] = d["b"] = 0.0
+        else:
+            d["b"] = -d["a"]
+        if rng.random() < 0.3:
+            d["e_m"] = 0.0
+        add_fees(rng, d)
+        emit("zero_coeffs", d)
+
+    # 13b. extreme shapes: very small spreads, tiny a or b, large sizes
+    for i in range(n(80)):
+        d = base(rng, e=rng.random() < 0.3)
+        fc, fp = rng.choice(FAMS), rng.choice(FAMS)
+        d.update(rfam(rng, "customers", fc, M=rng.choice([1.0, 1e6, 1e-4]),
+                      width=rng.choice([1e-4, 1e-3, 1.0, 50.0])))
+        d.update(rfam(rng, "providers", fp, M=rng.choice([1.0, 1e6, 1e-4]),
+                      width=rng.choice([1e-4, 1e-3, 1.0, 50.0])))
+        F, G = fam_obj(d, "customers"), fam_obj(d, "providers")
+        d["a"] = d["a"] * rng.choice([1e-8, 1e-4, 1.0, 30.0]) * (F.spread + G.spread) / G.M
+        d["b"] = d["b"] * rng.choice([1e-8, 1e-4, 1.0, 30.0]) * (F.spread + G.spread) / F.M
+        d["e_m"] *= (F.spread + G.spread) / F.M
+        d["e_n"] *= (F.spread + G.spread) / G.M
+        d["c"] *= (F.spread + G.spread)
+        d["d"] *= (F.spread + G.spread)
+        add_fees(rng, d)
+        emit("extreme", d)
+
+    # 13c. high participation: saturating families with strongly negative costs (m* -> M)
+    for i in range(n(50)):
+        d = base(rng)
+        fc = rng.choice(["logit", "probit", "exponential"])
+        d.update(rfam(rng, "customers", fc, M=1.0))
+        d.update(rfam(rng, "providers", rng.choice(FAMS), M=1.0))
+        F = fam_obj(d, "customers")
+        d["c"] = -F.spread * 10 ** rng.uniform(0.5, 3.0)
+        add_fees(rng, d)
+        emit("high_part", d)
+
+    # 13d. bistable sides together with cross effects: many FOC solutions
+    for i in range(n(60)):
+        d = {"c": rng.uniform(-0.3, 1.0), "d": rng.uniform(-0.3, 1.0)}
+        d.update(rfam(rng, "customers", rng.choice(SMOOTH + FAMS), M=1.0))
+        d.update(rfam(rng, "providers", rng.choice(SMOOTH + FAMS), M=1.0))
+        F, G = fam_obj(d, "customers"), fam_obj(d, "providers")
+        Fp = float(F.Fp(F.Finv(0.5)))
+        Gp = float(G.Fp(G.Finv(0.5)))
+        d["e_m"] = rng.uniform(0.3, 3.0) / Fp
+        d["e_n"] = rng.uniform(0.3, 3.0) / Gp
+        d["a"] = rng.uniform(-1, 1) / math.sqrt(Fp * Gp)
+        d["b"] = rng.uniform(-1, 1) / math.sqrt(Fp * Gp)
+        add_fees(rng, d)
+        emit("bistable_opt", d)
 
     # 13. invalid points (status invalid or a clean error)
     inv = [

@@ -278,6 +278,10 @@ class Point:
             for e in extra:
                 eqs.append(dict(e))
         eqs = self.merge_eqs(eqs)
+        if len(eqs) > 9:
+            # more than 9 isolated equilibria cannot occur (MODEL 2.2): a numerical
+            # continuum (det(I-A) = 0 along a linear regime)
+            cont = True
         tolk = 1e-11 * self.S
         for e in eqs:
             U, V = e["U"], e["V"]
@@ -761,6 +765,8 @@ class Point:
             if not found:
                 warn.append("selected_eq_not_found_at_opt_fees")
             st_eq, eqs_opt = self.equilibria(f, g, extra=[sel])
+            if st_eq == STATUS_DEGEN:
+                warn.append("continuum_at_opt_fees")
             for e in eqs_opt:
                 Pe = self.P_grid(np.float64(e["U"]), np.float64(e["V"]))
                 if float(Pe) > Pstar + 1e-10 * abs(Pstar) + 1e-13 * self.PS and not e.get("forced"):

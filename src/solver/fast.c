@@ -345,29 +345,6 @@ static void bracket_solve_equilibrium(const psw_solver_opts *o, int n, const psw
 
 /* ---------------- optimum ---------------- */
 
-typedef struct fcand {
-  double U, V;
-  int sm, sn, interior, local_max, strict_max;
-  double P, m, n;
-} fcand;
-
-static void fcand_eval(const model *md, fcand *c) {
-  c->m = c->sm == PSW_SIDE_ZERO ? 0.0 : c->sm == PSW_SIDE_CAP ? md->F.M : side_F(&md->F, c->U);
-  c->n = c->sn == PSW_SIDE_ZERO ? 0.0 : c->sn == PSW_SIDE_CAP ? md->G.M : side_F(&md->G, c->V);
-  c->P = model_profit_UV(md, c->U, c->V, c->m, c->n);
-  c->local_max = c->strict_max = 0;
-  if (c->interior) {
-    double Fp, Gp, q1, q2;
-    psw_family_eval(md->F.fam, c->U, NULL, &Fp, NULL, NULL);
-    psw_family_eval(md->G.fam, c->V, NULL, &Gp, NULL, NULL);
-    model_A(md, c->U, &q1);
-    model_B(md, c->V, &q2);
-    double q = q1 * q2 - md->k * md->k * Fp * Gp;
-    c->local_max = q1 > 0.0 && q > 0.0;
-    c->strict_max = q1 > 1e-9 && q > 1e-9 * fmax(1.0, fabs(q1 * q2));
-  }
-}
-
 /* Optimum of one lane from its scan (nodes x[], residuals r[], with the two
  * window ends first and last). Returns 0, or -1 to escalate. */
 static int opt_from_scan(model *md, const double *x, const double *r, int nn,
@@ -380,7 +357,7 @@ static int opt_from_scan(model *md, const double *x, const double *r, int nn,
     double n0 = model_A(md, x[j], NULL) / (k * N), n1 = model_A(md, x[j + 1], NULL) / (k * N);
     if (fabs(m1 - m0) > 5.0 * MOVE_MAX || fabs(n1 - n0) > 5.0 * MOVE_MAX) return -1;
   }
-  fcand c[MAX_R + 8];
+  cand c[MAX_R + 8];
   int nc = 0;
   for (int j = 0; j + 1 < nn; ++j) {
     if ((r[j] < 0.0) == (r[j + 1] < 0.0)) continue;
@@ -400,7 +377,7 @@ static int opt_from_scan(model *md, const double *x, const double *r, int nn,
     if (!isfinite(V)) V = phi_inv_newton(&md->G, k * side_F(&md->F, U) - p->d, &md->iters);
     if (!foc_polish(md, &U, &V)) return -1;
     if (!(U >= x[j] && U <= x[j + 1])) return -1;
-    c[nc++] = (fcand){U, V, PSW_SIDE_INTERIOR, PSW_SIDE_INTERIOR, 1, 0, 0, 0, 0, 0};
+    c[nc++] = (cand){U, V, PSW_SIDE_INTERIOR, PSW_SIDE_INTERIOR, 1, 0, 0, 0, 0, 0};
   }
   /* faces (e = 0: each edge FOC is phi = const, one root) and vertices */
   double Uf[2] = {md->F.u0, md->F.u1}, Vf[2] = {md->G.u0, md->G.u1};
@@ -409,38 +386,38 @@ static int opt_from_scan(model *md, const double *x, const double *r, int nn,
     if (!isfinite(Uf[a])) continue;
     double V = phi_inv_newton(&md->G, (a ? k * M : 0.0) - p->d, &md->iters);
     if (V > md->G.u0 && V < md->G.u1)
-      c[nc++] = (fcand){Uf[a], V, sd[a], PSW_SIDE_INTERIOR, 0, 0, 0, 0, 0, 0};
+      c[nc++] = (cand){Uf[a], V, sd[a], PSW_SIDE_INTERIOR, 0, 0, 0, 0, 0, 0};
     for (int b = 0; b < 2; ++b)
-      if (isfinite(Vf[b])) c[nc++] = (fcand){Uf[a], Vf[b], sd[a], sd[b], 0, 0, 0, 0, 0, 0};
+      if (isfinite(Vf[b])) c[nc++] = (cand){Uf[a], Vf[b], sd[a], sd[b], 0, 0, 0, 0, 0, 0};
   }
   for (int b = 0; b < 2; ++b) {
     if (!isfinite(Vf[b])) continue;
     double U = phi_inv_newton(&md->F, (b ? k * N : 0.0) - p->c, &md->iters);
     if (U > md->F.u0 && U < md->F.u1)
-      c[nc++] = (fcand){U, Vf[b], PSW_SIDE_INTERIOR, sd[b], 0, 0, 0, 0, 0, 0};
+      c[nc++] = (cand){U, Vf[b], PSW_SIDE_INTERIOR, sd[b], 0, 0, 0, 0, 0, 0};
   }
   if (nc == 0) return -1;
   int best = 0, any_local = 0;
   for (int i = 0; i < nc; ++i) {
-    fcand_eval(md, &c[i]);
+    cand_eval(md, &c[i]);
     any_local |= c[i].local_max;
     if (c[i].P > c[best].P) best = i;
   }
-  const fcand *b = &c[best];
+  const cand *b = &c[best];
   double tie_tol = 1e-10 * fabs(b->P) + 1e-13 * md->PS;
   for (int i = 0; i < nc; ++i)
     if (i != best && c[i].P >= b->P - tie_tol &&
         (fabs(c[i].m - b->m) > 1e-7 * M || fabs(c[i].n - b->n) > 1e-7 * N))
       return -1; /* ties: the reference decides */
-  opt_result_finish(md, b->U, b->V, b->sm, b->sn, out);
+  opt_result_finish(md, b->U, b->V, b->side_m, b->side_n, out);
   if (b->interior)
     out->status = b->strict_max ? PSW_STATUS_OK : PSW_STATUS_DEGENERATE;
   else
     out->status = any_local ? PSW_STATUS_CORNER : PSW_STATUS_NO_INTERIOR_OPTIMUM;
   if (b->P < -tie_tol) return -1;
   if (out->below_cost_m && out->below_cost_n) return -1;
-  if ((b->sm == PSW_SIDE_INTERIOR && !(out->m > 0.0)) ||
-      (b->sn == PSW_SIDE_INTERIOR && !(out->n > 0.0)))
+  if ((b->side_m == PSW_SIDE_INTERIOR && !(out->m > 0.0)) ||
+      (b->side_n == PSW_SIDE_INTERIOR && !(out->n > 0.0)))
     return -1;
   *fU = b->U, *fV = b->V;
   return 0;

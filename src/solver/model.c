@@ -108,3 +108,20 @@ void opt_result_finish(const model *md, double U, double V, int side_m, int side
     r->h_m = r->h_n = r->soc_q1 = r->soc_q = NAN;
   }
 }
+
+void cand_eval(const model *md, cand *c) {
+  c->m = c->side_m == PSW_SIDE_ZERO ? 0.0 : c->side_m == PSW_SIDE_CAP ? md->F.M : side_F(&md->F, c->U);
+  c->n = c->side_n == PSW_SIDE_ZERO ? 0.0 : c->side_n == PSW_SIDE_CAP ? md->G.M : side_F(&md->G, c->V);
+  c->P = model_profit_UV(md, c->U, c->V, c->m, c->n);
+  c->local_max = c->strict_max = 0;
+  if (c->interior) {
+    double Fp, Gp, q1, q2;
+    psw_family_eval(md->F.fam, c->U, NULL, &Fp, NULL, NULL);
+    psw_family_eval(md->G.fam, c->V, NULL, &Gp, NULL, NULL);
+    model_A(md, c->U, &q1);
+    model_B(md, c->V, &q2);
+    double q = q1 * q2 - md->k * md->k * Fp * Gp;
+    c->local_max = q1 > 0.0 && q > 0.0;
+    c->strict_max = q1 > 1e-9 && q > 1e-9 * fmax(1.0, fabs(q1 * q2));
+  }
+}

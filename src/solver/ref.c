@@ -278,14 +278,6 @@ static void ref_solve_equilibrium(const psw_solver_opts *o, int n, const psw_poi
 
 /* ================= optimum (MODEL §3) ================= */
 
-typedef struct cand {
-  double U, V;
-  int side_m, side_n;
-  int interior;   /* interior critical point */
-  int local_max;  /* interior, q1 > 0 and q > 0 */
-  int strict_max; /* interior, strict SOC of MODEL §4 */
-  double P, m, n;
-} cand;
 
 typedef struct optctx {
   model *md;
@@ -491,26 +483,6 @@ static int crit_scan(model *md, int mirror, double wlo, double whi, cand *list, 
   return n;
 }
 
-static void classify(const model *md, cand *c) {
-  c->m = c->side_m == PSW_SIDE_ZERO  ? 0.0
-         : c->side_m == PSW_SIDE_CAP ? md->F.M
-                                     : side_F(&md->F, c->U);
-  c->n = c->side_n == PSW_SIDE_ZERO  ? 0.0
-         : c->side_n == PSW_SIDE_CAP ? md->G.M
-                                     : side_F(&md->G, c->V);
-  c->P = model_profit_UV(md, c->U, c->V, c->m, c->n);
-  if (c->interior) {
-    double Fp, Gp, q1, q2;
-    psw_family_eval(md->F.fam, c->U, NULL, &Fp, NULL, NULL);
-    psw_family_eval(md->G.fam, c->V, NULL, &Gp, NULL, NULL);
-    model_A(md, c->U, &q1);
-    model_B(md, c->V, &q2);
-    double q = q1 * q2 - md->k * md->k * Fp * Gp;
-    c->local_max = q1 > 0.0 && q > 0.0;
-    c->strict_max = q1 > 1e-9 && q > 1e-9 * fmax(1.0, fabs(q1 * q2));
-  }
-}
-
 /* Window for edge roots of B(V) = target (MODEL §3.5), within (v0, v1). */
 static int edge_window(const side *s, double target, double cost, double e2N, double *lo,
                        double *hi) {
@@ -581,7 +553,7 @@ static void ref_optimum_point(const psw_point *pt, psw_opt_result *out) {
   }
   int best = 0, any_local_max = 0;
   for (int i = 0; i < nc; ++i) {
-    classify(&md, &list[i]);
+    cand_eval(&md, &list[i]);
     if (list[i].local_max) any_local_max = 1;
     if (list[i].P > list[best].P) best = i;
   }

@@ -90,6 +90,20 @@ void model_eq_stability(const model *md, double U, double V, double *det, int8_t
  * known equilibrium (U, V) that is merged in (used at an optimum on a kink). */
 void ref_equilibria(model *md, double f, double g, const double *seed, psw_eq_result *out);
 
+/* A candidate maximiser of the profit (MODEL §3.8): an interior critical point, an edge
+ * root or a vertex, in (U, V) with its side codes. */
+typedef struct cand {
+  double U, V;
+  int side_m, side_n;
+  int interior;   /* interior critical point */
+  int local_max;  /* interior, q1 > 0 and q > 0 (plain signs) */
+  int strict_max; /* interior, strict SOC of MODEL §4 */
+  double P, m, n;
+} cand;
+
+/* Fill m, n, P and (interior) the SOC flags of a candidate. */
+void cand_eval(const model *md, cand *c);
+
 /* Registered variants (one file each). */
 extern const psw_solver_ops psw_solver_reference;
 extern const psw_solver_ops psw_solver_newton;

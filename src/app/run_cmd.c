@@ -137,7 +137,7 @@ int app_run(int argc, char **argv, int plan) {
       snprintf(cmdline + l, sizeof cmdline - l, " %s", argv[i]);
     }
     o.command_line = cmdline;
-    psw_run_stats st;
+    psw_run_stats st = {0, 0.0, 0.0, {{0}}};
     e = psw_sweep_run(&cfg, &o, &st);
     if (e != PSW_OK) {
       fprintf(stderr, "platsweep run: %s\n", psw_err_msg());

@@ -207,6 +207,7 @@ static void pack(const var_def *v, long n, const psw_opt_result *ro, const psw_e
 }
 
 psw_err psw_sweep_run(const psw_config *cfg, const psw_run_opts *o, psw_run_stats *st) {
+  memset(st, 0, sizeof *st);
   const char *out_path = o->out_path ? o->out_path : cfg->out_path;
   struct stat sb;
   PSW_CHECK(o->overwrite || stat(out_path, &sb) != 0, PSW_ERR_IO,
@@ -298,7 +299,6 @@ psw_err psw_sweep_run(const psw_config *cfg, const psw_run_opts *o, psw_run_stat
   if (!err) err = psw_design_create(cfg, &des);
   if (!err) err = psw_h5out_create(out_path, ndims, dims, nvars, vars, nattrs, attrs,
                                    cfg->compression, G, &h);
-  memset(st, 0, sizeof *st);
   double t0 = now_s(), last = t0, tw = 0.0;
   int tty = isatty(2);
   for (long start = 0; !err && start < N; start += G) {

@@ -62,19 +62,34 @@ for t in json.load(sys.stdin)["tests"]:
     return 1
   fi
 
-  local exe name logs rc nlogs failed=0
+  # Two test executables at a time (the machine has 2 cores; memcheck is single-threaded).
+  local exe name logs rc nlogs failed=0 running=0
   local -a bad
   for exe in "${exes[@]}"; do
     name=$(basename "$exe")
     logs="$logroot/$name"
     mkdir -p "$logs"
-    rc=0
-    # memcheck is ~50x slower: the large randomised tests run on a sample (PSW_TEST_SCALE)
-    PSW_TEST_SCALE="${PSW_TEST_SCALE:-0.02}" \
-    timeout "$VALGRIND_TIMEOUT" valgrind --trace-children=yes --error-exitcode=1 \
-      --leak-check=full --track-origins=yes --num-callers=30 \
-      --suppressions=cmake/valgrind.supp \
-      --log-file="$logs/%p.log" "$exe" >"$logs/output.txt" 2>&1 || rc=$?
+    (
+      rc=0
+      # memcheck is ~50x slower: the large randomised tests run on a sample (PSW_TEST_SCALE)
+      PSW_TEST_SCALE="${PSW_TEST_SCALE:-0.02}" \
+      timeout "$VALGRIND_TIMEOUT" valgrind --trace-children=yes --error-exitcode=1 \
+        --leak-check=full --track-origins=yes --num-callers=30 \
+        --suppressions=cmake/valgrind.supp \
+        --log-file="$logs/%p.log" "$exe" >"$logs/output.txt" 2>&1 || rc=$?
+      echo "$rc" >"$logs/rc"
+    ) &
+    running=$((running + 1))
+    if [ "$running" -ge "${VALGRIND_JOBS:-2}" ]; then
+      wait -n || true
+      running=$((running - 1))
+    fi
+  done
+  wait || true
+  for exe in "${exes[@]}"; do
+    name=$(basename "$exe")
+    logs="$logroot/$name"
+    rc=$(cat "$logs/rc" 2>/dev/null || echo 1)
     nlogs=$(find "$logs" -name '*.log' | wc -l)
     mapfile -t bad < <(grep -L 'ERROR SUMMARY: 0 errors' "$logs"/*.log || true)
     if [ "$rc" -ne 0 ] || [ "$nlogs" -lt 2 ] || [ ${#bad[@]} -gt 0 ]; then

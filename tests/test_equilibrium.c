@@ -198,3 +198,38 @@ Test(equilibrium, near_fold) {
     }
   }
 }
+
+/* A kink with an infinite one-sided derivative (power, kappa < 1, at u0): products with a
+ * zero coefficient are 0 (not IEEE inf * 0 = NaN), infinite terms count by their sign. */
+#include "solver/solver_impl.h"
+
+Test(equilibrium, infinite_slope_kink) {
+  psw_point p;
+  psw_point_init(&p, PSW_FAMILY_POWER, PSW_FAMILY_LINEAR);
+  p.cust.p[0] = 1.0, p.cust.p[1] = 0.5, p.cust.p[2] = 0.0; /* F = sqrt(U)_+, u0 = 0 */
+  p.c = p.d = 0.0;
+  model md;
+  double det;
+  int8_t st;
+  /* negative feedback (a b < 0): the infinite slope cannot destabilise */
+  p.a = -1.0, p.b = 1.0;
+  model_init(&md, &p);
+  model_eq_stability(&md, 0.0, 0.5, &det, &st);
+  cr_assert(isinf(det) && det > 0.0, "det %g", det);
+  cr_assert_eq(st, 1);
+  /* positive feedback (a b > 0): unstable */
+  p.a = 1.0;
+  model_init(&md, &p);
+  model_eq_stability(&md, 0.0, 0.5, &det, &st);
+  cr_assert(isinf(det) && det < 0.0, "det %g", det);
+  cr_assert_eq(st, 0);
+  /* a flat provider side (V below v0): the infinite term has a zero coefficient */
+  model_eq_stability(&md, 0.0, -1.0, &det, &st);
+  cr_assert_eq(det, 1.0);
+  cr_assert_eq(st, 1);
+  /* positive intra-side effect with an infinite slope: tr A = +inf */
+  p.a = -1.0, p.e_m = 0.5;
+  model_init(&md, &p);
+  model_eq_stability(&md, 0.0, 0.5, &det, &st);
+  cr_assert_eq(st, 0);
+}

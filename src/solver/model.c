@@ -45,6 +45,33 @@ double side_phi_inv(const side *s, double y, long *iters) {
   return scan_brent(phi_resid, &ctx, lo, hi, 1e-300, iters ? iters : &dummy);
 }
 
+/* e * x with 0 * inf := 0 (a zero coefficient removes an infinite derivative). */
+static double mul0(double e, double x) { return e == 0.0 || x == 0.0 ? 0.0 : e * x; }
+
+/* det(I - A) = 1 - e_m F' - e_n G' + (e_m e_n - a b) F'G' and tr A = e_m F' + e_n G',
+ * valid also for the infinite one-sided derivative of power with kappa < 1 at u0: there
+ * the sign comes from the coefficient of the infinite term (its limit). */
+static void det_tr(const psw_point *p, double Fp, double Gp, double *det, double *tr) {
+  double K = p->e_m * p->e_n - p->a * p->b;
+  *tr = mul0(p->e_m, Fp) + mul0(p->e_n, Gp);
+  if (isfinite(Fp) && isfinite(Gp)) {
+    *det = (1.0 - p->e_m * Fp) * (1.0 - p->e_n * Gp) - p->a * p->b * Fp * Gp;
+    return;
+  }
+  double lead;
+  if (isinf(Fp) && isinf(Gp))
+    lead = K != 0.0 ? K : -(p->e_m + p->e_n);
+  else if (isinf(Fp))
+    lead = -p->e_m + mul0(K, Gp);
+  else
+    lead = -p->e_n + mul0(K, Fp);
+  if (lead != 0.0) {
+    *det = lead > 0.0 ? INFINITY : -INFINITY;
+  } else { /* the infinite term vanishes: what is left */
+    *det = isinf(Fp) ? 1.0 - mul0(p->e_n, Gp) : isinf(Gp) ? 1.0 - mul0(p->e_m, Fp) : 1.0;
+  }
+}
+
 void model_eq_stability(const model *md, double U, double V, double *det, int8_t *stable) {
   const psw_point *p = md->pt;
   double Fs[2] = {psw_family_Fp_side(md->F.fam, U, -1), psw_family_Fp_side(md->F.fam, U, +1)};
@@ -52,13 +79,13 @@ void model_eq_stability(const model *md, double U, double V, double *det, int8_t
   /* On a kink one side is flat (0): det uses the interior derivative. */
   double Fi = Fs[0] > Fs[1] ? Fs[0] : Fs[1];
   double Gi = Gs[0] > Gs[1] ? Gs[0] : Gs[1];
-  *det = (1.0 - p->e_m * Fi) * (1.0 - p->e_n * Gi) - p->a * p->b * Fi * Gi;
+  double tr;
+  det_tr(p, Fi, Gi, det, &tr);
   int ok = 1;
   for (int i = 0; i < 2; ++i)
     for (int j = 0; j < 2; ++j) {
-      double Fp = Fs[i], Gp = Gs[j];
-      double dt = (1.0 - p->e_m * Fp) * (1.0 - p->e_n * Gp) - p->a * p->b * Fp * Gp;
-      double tr = p->e_m * Fp + p->e_n * Gp;
+      double dt;
+      det_tr(p, Fs[i], Gs[j], &dt, &tr);
       if (!(dt > 0.0 && tr < 2.0)) ok = 0;
     }
   *stable = (int8_t)ok;

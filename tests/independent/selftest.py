@@ -513,8 +513,11 @@ def uv_job(seed):
 
 def bf_job(args):
     seed, nf = args
-    rng = random.Random(seed)
-    d = rand_point(rng)
+    if isinstance(seed, dict):
+        d = {k: v for k, v in seed.items() if not k.startswith("_")}
+    else:
+        rng = random.Random(seed)
+        d = rand_point(rng)
     pt = model.Point(d)
     res = pt.optimum(do_bruteforce=True)
     out = []
@@ -554,6 +557,9 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--bf-points", type=int, default=36)
+    ap.add_argument("--bf-extra", default=None,
+                    help="JSONL points file (gen_points.py): also brute-force some of its designed points")
+    ap.add_argument("--bf-extra-n", type=int, default=16)
     args = ap.parse_args()
     rng = random.Random(20240601)
     test_families()
@@ -569,7 +575,15 @@ def main():
         for lst in pool.imap_unordered(uv_job, range(1000, 1000 + nuv)):
             for (name, ok, msg) in lst:
                 check(name, ok, msg)
-        for lst in pool.imap_unordered(bf_job, [(5000 + i, 41 if args.quick else 61) for i in range(nbf)]):
+        tasks = [(5000 + i, 41 if args.quick else 61) for i in range(nbf)]
+        if args.bf_extra:
+            import json
+            extra = [json.loads(l) for l in open(args.bf_extra) if l.strip()]
+            cats = ("multi_local_max", "corner_status", "cap", "nine_eq", "bistable_opt", "near_tie", "negative_ab")
+            extra = [p for p in extra if p.get("_category") in cats and "f" in p]
+            random.Random(3).shuffle(extra)
+            tasks += [(p, 41) for p in extra[: args.bf_extra_n]]
+        for lst in pool.imap_unordered(bf_job, tasks):
             for (name, ok, msg) in lst:
                 check(name, ok, msg)
     for name in sorted(COUNTS):

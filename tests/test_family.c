@@ -37,20 +37,9 @@ static int npts(void) {
 
 static void fp_traps(void) { feenableexcept(FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW); }
 
-/* ---- fixed-seed random numbers (splitmix64) ---- */
+/* ---- fixed-seed random numbers: next64, urand from test_util.h ---- */
 
-typedef struct rng {
-  uint64_t s;
-} rng;
 
-static uint64_t next64(rng *r) {
-  uint64_t z = (r->s += 0x9E3779B97F4A7C15u);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  return z ^ (z >> 31);
-}
-
-static double urand(rng *r) { return (double)(next64(r) >> 11) * 0x1p-53; }
 static double sgn(rng *r) { return next64(r) & 1 ? 1.0 : -1.0; }
 
 /* ---- the families under test: several parameter sets each ---- */

@@ -32,24 +32,13 @@
 
 TestSuite(io, .timeout = 600);
 
-/* ---- fixed-seed random numbers (splitmix64) ---- */
+/* ---- fixed-seed random numbers: next64, urand from test_util.h ---- */
 
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint64_t next64(rng *r) {
-  uint64_t z = (r->s += 0x9E3779B97F4A7C15u);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-  return z ^ (z >> 31);
-}
 
 static long irand(rng *r, long lo, long hi) { /* uniform in [lo, hi] */
   return lo + (long)(next64(r) % (uint64_t)(hi - lo + 1));
 }
 
-static double urand(rng *r) { return (double)(next64(r) >> 11) * 0x1p-53; }
 
 /* ---- scratch directories ---- */
 

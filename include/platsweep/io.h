@@ -6,12 +6,19 @@
  * dimension scale, and variables on (dims...) or (dims..., eq). Points are numbered
  * in C order over the dimensions; writers hand in ranges of consecutive point
  * indices. The file is written as PATH.partial and renamed to PATH by close.
- * Not collective (serial HDF5 calls from one thread). Thread-safe: no.
+ *
+ * Serial (psw_h5out_create): sec2 driver, no MPI needed. Parallel (psw_h5out_create_mpi
+ * with a communicator of more than one rank): the MPI-IO driver; create, write_ranges,
+ * flush, suspend and close are then collective over the communicator (every rank calls
+ * them with the same arguments, except the ranges each rank writes). Thread-safe: no —
+ * call from one thread per rank (CONVENTIONS §1.6).
  */
 #ifndef PLATSWEEP_IO_H
 #define PLATSWEEP_IO_H
 
 #include <stdint.h>
+
+#include <mpi.h>
 
 #include "platsweep/err.h"
 
@@ -73,14 +80,69 @@ psw_err psw_h5out_create(const char *path, int ndims, const psw_h5_dim *dims, in
  */
 psw_err psw_h5out_write(psw_h5out *h, int var, long start, long count, const void *buf);
 
+/**
+ * @brief Like psw_h5out_create, for the ranks of comm (collective).
+ * @param[in] comm    MPI_COMM_NULL, or a communicator of size 1: serial (sec2); otherwise the
+ *                    MPI-IO driver with collective data transfers (filtered datasets need them)
+ * @param[in] partial the file to write until close renames it to path; NULL: PATH.partial
+ */
+psw_err psw_h5out_create_mpi(const char *path, const char *partial, MPI_Comm comm, int ndims,
+                             const psw_h5_dim *dims, int nvars, const psw_h5_var *vars,
+                             int nattrs, const psw_h5_attr *attrs, int compression,
+                             long chunk_points, psw_h5out **out);
+
+/**
+ * @brief Write n ranges of points of variable `var` with one H5Dwrite (collective in
+ *        parallel: every rank calls it, n = 0 on a rank with nothing to write).
+ * @param[in] start, count shape [n]: increasing, non-overlapping ranges of flat point indices
+ * @param[in] buf the ranges' points one after the other, in the variable's type
+ *                (9 values per point for eq variables)
+ */
+psw_err psw_h5out_write_ranges(psw_h5out *h, int var, int n, const long *start,
+                               const long *count, const void *buf);
+
+/** @brief The name of the file being written now (PATH.partial or the name given). */
+const char *psw_h5out_partial(const psw_h5out *h);
+
+/** @brief The file being written was renamed (by the caller) to partial: close renames
+ *         that name to PATH. Not collective; call on every rank. */
+psw_err psw_h5out_set_partial(psw_h5out *h, const char *partial);
+
 /** @brief Flush to disk (a checkpoint). */
 psw_err psw_h5out_flush(psw_h5out *h);
 
 /** @brief Close and rename PATH.partial to PATH; frees h and sets *h = NULL. */
 psw_err psw_h5out_close(psw_h5out **h);
 
+/** @brief Flush and close, keeping the partial file under its name (a run stopped after a
+ *         checkpoint, to be resumed); frees h and sets *h = NULL. */
+psw_err psw_h5out_suspend(psw_h5out **h);
+
 /** @brief Close and delete PATH.partial (a failed run leaves no output); NULL-safe. */
 void psw_h5out_abort(psw_h5out **h);
+
+/* ---- reading back (resume, checks): serial, read-only ---- */
+
+typedef struct psw_h5in psw_h5in;
+
+/** @brief Open an existing file read-only (sec2 driver, any rank on its own).
+ *  @return PSW_OK; PSW_ERR_IO if it is missing or not an HDF5 file HDF5 can open. */
+psw_err psw_h5in_open(const char *path, psw_h5in **out);
+
+/** @brief A global string attribute; *value is malloc'ed (the caller frees).
+ *  @return PSW_OK; PSW_ERR_IO when absent or not a string. */
+psw_err psw_h5in_attr(psw_h5in *h, const char *name, char **value);
+
+/**
+ * @brief Read points [start, start + count) of variable `name` (type and eq as written).
+ * @param[out] buf shape [count] (or [count][9] for eq variables)
+ * @return PSW_OK; PSW_ERR_IO (missing variable, wrong shape, unreadable data).
+ */
+psw_err psw_h5in_read(psw_h5in *h, const char *name, psw_vtype type, int eq, long start,
+                      long count, void *buf);
+
+/** @brief NULL-safe; sets *h = NULL. */
+void psw_h5in_close(psw_h5in **h);
 
 #ifdef __cplusplus
 }

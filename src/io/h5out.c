@@ -58,8 +58,12 @@ typedef struct h5var {
 
 struct psw_h5out {
   char *path;    /* final name */
-  char *partial; /* path + ".partial": the file being written */
+  char *partial; /* path + ".partial" (or the name given): the file being written */
   hid_t file;
+  MPI_Comm comm; /* parallel: a duplicate of the caller's communicator; else MPI_COMM_NULL */
+  int par;       /* 1: MPI-IO driver, collective transfers */
+  int rank;      /* in comm (0 when serial) */
+  hid_t dxpl;    /* data transfer properties: collective when par, else H5P_DEFAULT */
   int ndims; /* point dimensions (without eq) */
   long len[PSW_H5OUT_MAX_DIMS];
   long npoints; /* product of len */
@@ -467,8 +471,18 @@ static psw_err make_coord(const psw_h5out *h, const char *name, long len, const 
                       H5P_DEFAULT),
        "create coordinate '%s' (H5Dcreate2)", name);
   if (coord) {
-    H5CK(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, coord),
-         "write coordinate '%s' (H5Dwrite)", name);
+    /* in parallel the write is collective: rank 0 writes, the others select nothing */
+    if (h->rank == 0) {
+      H5CK(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, h->dxpl, coord),
+           "write coordinate '%s' (H5Dwrite)", name);
+    } else {
+      H5CK(H5Sselect_none(fs), "coordinate '%s': selection (H5Sselect_none)", name);
+      H5CK(ms = H5Screate_simple(1, &n, NULL), "coordinate '%s': dataspace (H5Screate_simple)",
+           name);
+      H5CK(H5Sselect_none(ms), "coordinate '%s': selection (H5Sselect_none)", name);
+      H5CK(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, h->dxpl, coord),
+           "write coordinate '%s' (H5Dwrite)", name);
+    }
   } else { /* 0..len-1 in blocks: memory stays bounded for a long `point` dimension */
     hsize_t nb = n < COORD_BLOCK ? n : COORD_BLOCK;
     block = malloc(nb * sizeof *block);
@@ -485,7 +499,11 @@ static psw_err make_coord(const psw_h5out *h, const char *name, long len, const 
            name);
       H5CK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, NULL, &m, NULL),
            "coordinate '%s': selection (H5Sselect_hyperslab)", name);
-      H5CK(H5Dwrite(d, H5T_NATIVE_INT64, ms, fs, H5P_DEFAULT, block),
+      if (h->rank != 0) {
+        H5CK(H5Sselect_none(fs), "coordinate '%s': selection (H5Sselect_none)", name);
+        H5CK(H5Sselect_none(ms), "coordinate '%s': selection (H5Sselect_none)", name);
+      }
+      H5CK(H5Dwrite(d, H5T_NATIVE_INT64, ms, fs, h->dxpl, block),
            "write coordinate '%s' (H5Dwrite)", name);
       h5_close(h, &ms, &rc, "dataspace");
       if (rc != PSW_OK)
@@ -665,7 +683,17 @@ static psw_err build(psw_h5out *h, const psw_h5_dim *dims, const psw_h5_var *var
   H5CK(H5Pset_attr_creation_order(fcpl, order),
        "file creation properties (H5Pset_attr_creation_order)");
   H5CK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access properties (H5Pcreate)");
-  H5CK(H5Pset_fapl_sec2(fapl), "file access properties (H5Pset_fapl_sec2)");
+  if (h->par) {
+    H5CK(H5Pset_fapl_mpio(fapl, h->comm, MPI_INFO_NULL),
+         "file access properties (H5Pset_fapl_mpio)");
+    /* metadata written by all ranks together (HDF5's recommended setting at scale) */
+    H5CK(H5Pset_coll_metadata_write(fapl, 1),
+         "file access properties (H5Pset_coll_metadata_write)");
+    H5CK(h->dxpl = H5Pcreate(H5P_DATASET_XFER), "transfer properties (H5Pcreate)");
+    H5CK(H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE), "transfer properties (H5Pset_dxpl_mpio)");
+  } else {
+    H5CK(H5Pset_fapl_sec2(fapl), "file access properties (H5Pset_fapl_sec2)");
+  }
   H5CK(H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI), "file access properties (H5Pset_fclose_degree)");
   H5CK(h->file = H5Fcreate(h->partial, H5F_ACC_TRUNC, fcpl, fapl), "create file (H5Fcreate)");
 
@@ -713,9 +741,13 @@ static void discard(psw_h5out *h) {
   }
   if (h->file >= 0)
     (void)H5Fclose(h->file);
+  if (h->par && h->dxpl >= 0)
+    (void)H5Pclose(h->dxpl);
   (void)H5Eclear2(H5E_DEFAULT);
-  if (h->partial)
+  if (h->partial && h->rank == 0)
     (void)unlink(h->partial); /* ENOENT when the create failed: fine */
+  if (h->par)
+    (void)MPI_Comm_free(&h->comm);
   free(h->vars);
   free(h->partial);
   free(h->path);
@@ -725,8 +757,19 @@ static void discard(psw_h5out *h) {
 psw_err psw_h5out_create(const char *path, int ndims, const psw_h5_dim *dims, int nvars,
                          const psw_h5_var *vars, int nattrs, const psw_h5_attr *attrs,
                          int compression, long chunk_points, psw_h5out **out) {
+  return psw_h5out_create_mpi(path, NULL, MPI_COMM_NULL, ndims, dims, nvars, vars, nattrs, attrs,
+                              compression, chunk_points, out);
+}
+
+psw_err psw_h5out_create_mpi(const char *path, const char *partial, MPI_Comm comm, int ndims,
+                             const psw_h5_dim *dims, int nvars, const psw_h5_var *vars,
+                             int nattrs, const psw_h5_attr *attrs, int compression,
+                             long chunk_points, psw_h5out **out) {
   if (!out)
     return BUG("psw_h5out_create: out is NULL");
+  int nranks = 1;
+  if (comm != MPI_COMM_NULL && MPI_Comm_size(comm, &nranks) != MPI_SUCCESS)
+    return psw_err_set(PSW_ERR_MPI, __FILE__, __LINE__, "%s: MPI_Comm_size failed", path);
   *out = NULL;
   PSW_TRY(check_args(path, ndims, dims, nvars, vars, nattrs, attrs, compression));
   /* The caller prints one line from psw_err_msg; HDF5 must not print its stack to stderr. */
@@ -738,6 +781,16 @@ psw_err psw_h5out_create(const char *path, int ndims, const psw_h5_dim *dims, in
   if (!h)
     return psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: out of memory", path);
   h->file = H5I_INVALID_HID;
+  h->dxpl = H5P_DEFAULT;
+  h->comm = MPI_COMM_NULL;
+  if (nranks > 1) {
+    if (MPI_Comm_dup(comm, &h->comm) != MPI_SUCCESS) {
+      free(h);
+      return psw_err_set(PSW_ERR_MPI, __FILE__, __LINE__, "%s: MPI_Comm_dup failed", path);
+    }
+    h->par = 1;
+    MPI_Comm_rank(h->comm, &h->rank);
+  }
   h->ndims = ndims;
   h->npoints = 1;
   for (int k = 0; k < ndims; ++k) {
@@ -746,13 +799,15 @@ psw_err psw_h5out_create(const char *path, int ndims, const psw_h5_dim *dims, in
   }
   size_t plen = strlen(path);
   h->path = malloc(plen + 1);
-  h->partial = malloc(plen + sizeof ".partial");
+  h->partial = partial ? strdup(partial) : malloc(plen + sizeof ".partial");
   h->vars = calloc(nvars > 0 ? (size_t)nvars : 1, sizeof *h->vars);
   int ok = h->path && h->partial && h->vars;
   if (ok) {
     memcpy(h->path, path, plen + 1);
-    memcpy(h->partial, path, plen);
-    memcpy(h->partial + plen, ".partial", sizeof ".partial");
+    if (!partial) {
+      memcpy(h->partial, path, plen);
+      memcpy(h->partial + plen, ".partial", sizeof ".partial");
+    }
     h->nvars = nvars;
     for (int i = 0; i < nvars; ++i) {
       h->vars[i].dset = H5I_INVALID_HID;
@@ -784,21 +839,19 @@ psw_err psw_h5out_create(const char *path, int ndims, const psw_h5_dim *dims, in
  * Write, flush, close, abort
  * ------------------------------------------------------------------------------------------- */
 
-typedef struct write_ctx {
+/* Add one slab of a range to a file selection (H5S_SELECT_OR after the first). */
+typedef struct select_ctx {
   const psw_h5out *h;
   const h5var *v;
-  hid_t fs; /* the variable's file dataspace */
-  hid_t mt;
-  const unsigned char *buf;
-  size_t point_bytes;
+  hid_t fs;
+  int first; /* no slab selected yet */
   long start;
-} write_ctx;
+} select_ctx;
 
-static psw_err write_slab(void *ctx, const psw_h5out_slab *s) {
-  const write_ctx *w = ctx;
+static psw_err select_slab(void *ctx, const psw_h5out_slab *s) {
+  select_ctx *w = ctx;
   const psw_h5out *h = w->h;
   psw_err rc = PSW_OK;
-  hid_t ms = H5I_INVALID_HID;
   int nd = h->ndims;
   hsize_t start[PSW_H5OUT_MAX_DIMS + 1], count[PSW_H5OUT_MAX_DIMS + 1];
   for (int k = 0; k < nd; ++k) {
@@ -809,46 +862,84 @@ static psw_err write_slab(void *ctx, const psw_h5out_slab *s) {
     start[nd] = 0;
     count[nd] = EQ_LEN;
   }
-  hsize_t n = (hsize_t)s->n * (w->v->eq ? EQ_LEN : 1);
   long p0 = w->start + s->first, p1 = p0 + s->n;
-  H5CK(H5Sselect_hyperslab(w->fs, H5S_SELECT_SET, start, NULL, count, NULL),
+  H5CK(H5Sselect_hyperslab(w->fs, w->first ? H5S_SELECT_SET : H5S_SELECT_OR, start, NULL, count,
+                           NULL),
        "variable '%s': select points [%ld, %ld) (H5Sselect_hyperslab)", w->v->name, p0, p1);
-  H5CK(ms = H5Screate_simple(1, &n, NULL), "variable '%s': dataspace (H5Screate_simple)",
-       w->v->name);
-  H5CK(H5Dwrite(w->v->dset, w->mt, ms, w->fs, H5P_DEFAULT,
-                w->buf + (size_t)s->first * w->point_bytes),
-       "write variable '%s' points [%ld, %ld) (H5Dwrite)", w->v->name, p0, p1);
+  w->first = 0;
+done:
+  return rc;
+}
+
+psw_err psw_h5out_write_ranges(psw_h5out *h, int var, int n, const long *start,
+                               const long *count, const void *buf) {
+  if (!h)
+    return BUG("psw_h5out_write: NULL handle");
+  if (var < 0 || var >= h->nvars)
+    return BUG("%s: write: variable index %d out of range 0..%d", h->partial, var, h->nvars - 1);
+  const h5var *v = &h->vars[var];
+  long total = 0, prev_end = 0;
+  for (int r = 0; r < n; ++r) {
+    if (start[r] < prev_end || count[r] < 0 || count[r] > h->npoints - start[r])
+      return BUG("%s: write '%s': range %d [%ld, %ld + %ld) out of order or outside [0, %ld)",
+                 h->partial, v->name, r, start[r], start[r], count[r], h->npoints);
+    prev_end = start[r] + count[r];
+    total += count[r];
+  }
+  if (total > 0 && !buf)
+    return BUG("%s: write '%s': NULL buffer", h->partial, v->name);
+  if (total == 0 && !h->par)
+    return PSW_OK; /* serial: nothing to do; parallel: the collective call still happens */
+  psw_err rc = PSW_OK;
+  hid_t ms = H5I_INVALID_HID;
+  select_ctx w = {.h = h, .v = v, .fs = H5I_INVALID_HID, .first = 1};
+  H5CK(w.fs = H5Dget_space(v->dset), "variable '%s': dataspace (H5Dget_space)", v->name);
+  for (int r = 0; r < n; ++r) {
+    if (count[r] == 0)
+      continue;
+    w.start = start[r];
+    TRY_GOTO(psw_h5out_decompose(h->ndims, h->len, start[r], count[r], select_slab, &w));
+  }
+  hsize_t nel = (hsize_t)total * (v->eq ? EQ_LEN : 1);
+  if (nel == 0) {
+    hsize_t one = 1;
+    H5CK(H5Sselect_none(w.fs), "variable '%s': selection (H5Sselect_none)", v->name);
+    H5CK(ms = H5Screate_simple(1, &one, NULL), "variable '%s': dataspace (H5Screate_simple)",
+         v->name);
+    H5CK(H5Sselect_none(ms), "variable '%s': selection (H5Sselect_none)", v->name);
+  } else {
+    H5CK(ms = H5Screate_simple(1, &nel, NULL), "variable '%s': dataspace (H5Screate_simple)",
+         v->name);
+  }
+  H5CK(H5Dwrite(v->dset, mem_type(v->type), ms, w.fs, h->dxpl, buf),
+       "write variable '%s': %d range(s) from point %ld (H5Dwrite)", v->name, n,
+       n > 0 ? start[0] : 0L);
 done:
   h5_close(h, &ms, &rc, "dataspace");
+  h5_close(h, &w.fs, &rc, "dataspace");
   return rc;
 }
 
 psw_err psw_h5out_write(psw_h5out *h, int var, long start, long count, const void *buf) {
   if (!h)
     return BUG("psw_h5out_write: NULL handle");
-  if (var < 0 || var >= h->nvars)
-    return BUG("%s: write: variable index %d out of range 0..%d", h->partial, var, h->nvars - 1);
-  const h5var *v = &h->vars[var];
   if (start < 0 || count < 0 || start > h->npoints || count > h->npoints - start)
-    return BUG("%s: write '%s': points [%ld, %ld + %ld) outside [0, %ld)", h->partial, v->name,
-               start, start, count, h->npoints);
-  if (count == 0)
-    return PSW_OK;
-  if (!buf)
-    return BUG("%s: write '%s': NULL buffer", h->partial, v->name);
-  psw_err rc = PSW_OK;
-  write_ctx w = {.h = h,
-                 .v = v,
-                 .fs = H5I_INVALID_HID,
-                 .mt = mem_type(v->type),
-                 .buf = buf,
-                 .point_bytes = type_size(v->type) * (v->eq ? EQ_LEN : 1),
-                 .start = start};
-  H5CK(w.fs = H5Dget_space(v->dset), "variable '%s': dataspace (H5Dget_space)", v->name);
-  rc = psw_h5out_decompose(h->ndims, h->len, start, count, write_slab, &w);
-done:
-  h5_close(h, &w.fs, &rc, "dataspace");
-  return rc;
+    return BUG("%s: write: points [%ld, %ld + %ld) outside [0, %ld)", h->partial, start, start,
+               count, h->npoints);
+  return psw_h5out_write_ranges(h, var, count > 0 ? 1 : 0, &start, &count, buf);
+}
+
+const char *psw_h5out_partial(const psw_h5out *h) { return h ? h->partial : NULL; }
+
+psw_err psw_h5out_set_partial(psw_h5out *h, const char *partial) {
+  if (!h || !partial || !partial[0])
+    return BUG("psw_h5out_set_partial: NULL handle or empty name");
+  char *p = strdup(partial);
+  if (!p)
+    return psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: out of memory", partial);
+  free(h->partial);
+  h->partial = p;
+  return PSW_OK;
 }
 
 psw_err psw_h5out_flush(psw_h5out *h) {
@@ -872,46 +963,96 @@ static int sync_path(const char *p, int flags) {
   return r;
 }
 
-psw_err psw_h5out_close(psw_h5out **hp) {
-  if (!hp || !*hp)
-    return BUG("psw_h5out_close: NULL handle");
-  psw_h5out *h = *hp;
-  *hp = NULL;
+/* fsync the directory holding path (best effort: some file systems cannot). */
+static void sync_dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) {
+    (void)sync_path(".", O_RDONLY | O_DIRECTORY);
+    return;
+  }
+  size_t n = slash == path ? 1 : (size_t)(slash - path);
+  char *dir = malloc(n + 1);
+  if (dir) {
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    (void)sync_path(dir, O_RDONLY | O_DIRECTORY);
+    free(dir);
+  }
+}
+
+/* Flush and close every handle (collective in parallel); frees nothing. */
+static psw_err close_file(psw_h5out *h) {
   psw_err rc = PSW_OK;
   if (H5Fflush(h->file, H5F_SCOPE_LOCAL) < 0)
     rc = io_fail(__LINE__, h->partial, "flush (H5Fflush)");
   for (int i = 0; i < h->nvars; ++i)
     h5_close(h, &h->vars[i].dset, &rc, "variable");
   h5_close(h, &h->file, &rc, "file (H5Fclose)");
-  /* The data must be on disk before the name says the file is complete (SPEC §8). */
-  if (rc == PSW_OK && sync_path(h->partial, O_RDONLY) < 0)
-    rc = sys_fail(__LINE__, h->partial, "fsync", errno);
-  if (rc == PSW_OK && rename(h->partial, h->path) < 0)
-    rc = psw_err_set(PSW_ERR_IO, __FILE__, __LINE__, "%s: rename to '%s': %s", h->partial, h->path,
-                     strerror(errno));
-  if (rc == PSW_OK) {
-    /* Make the rename durable; best effort (some file systems cannot fsync a directory). */
-    const char *slash = strrchr(h->path, '/');
-    if (!slash) {
-      (void)sync_path(".", O_RDONLY | O_DIRECTORY);
-    } else {
-      size_t n = slash == h->path ? 1 : (size_t)(slash - h->path);
-      char *dir = malloc(n + 1);
-      if (dir) {
-        memcpy(dir, h->path, n);
-        dir[n] = '\0';
-        (void)sync_path(dir, O_RDONLY | O_DIRECTORY);
-        free(dir);
-      }
-    }
-  }
-  /* On failure PATH.partial stays for inspection; PATH is untouched. */
+  if (h->par)
+    h5_close(h, &h->dxpl, &rc, "transfer properties");
+  return rc;
+}
+
+static void free_handle(psw_h5out *h) {
+  if (h->par)
+    (void)MPI_Comm_free(&h->comm);
   for (int i = 0; i < h->nvars; ++i)
     free(h->vars[i].name);
   free(h->vars);
   free(h->partial);
   free(h->path);
   free(h);
+}
+
+/* In parallel every rank returns rank 0's result for a step only rank 0 performs; the
+ * message travels too, so every rank can report it. */
+static psw_err agree(const psw_h5out *h, psw_err rc) {
+  if (!h->par)
+    return rc;
+  int code = (int)rc;
+  char msg[512] = "";
+  if (h->rank == 0 && rc != PSW_OK)
+    snprintf(msg, sizeof msg, "%s", psw_err_msg());
+  if (MPI_Bcast(&code, 1, MPI_INT, 0, h->comm) != MPI_SUCCESS ||
+      MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, 0, h->comm) != MPI_SUCCESS)
+    return psw_err_set(PSW_ERR_MPI, __FILE__, __LINE__, "%s: MPI_Bcast failed", h->partial);
+  if (h->rank != 0 && code != PSW_OK)
+    return psw_err_set((psw_err)code, __FILE__, __LINE__, "%s", msg);
+  return (psw_err)code;
+}
+
+psw_err psw_h5out_close(psw_h5out **hp) {
+  if (!hp || !*hp)
+    return BUG("psw_h5out_close: NULL handle");
+  psw_h5out *h = *hp;
+  *hp = NULL;
+  psw_err rc = close_file(h);
+  if (h->rank == 0) {
+    /* The data must be on disk before the name says the file is complete (SPEC §8). */
+    if (rc == PSW_OK && sync_path(h->partial, O_RDONLY) < 0)
+      rc = sys_fail(__LINE__, h->partial, "fsync", errno);
+    if (rc == PSW_OK && rename(h->partial, h->path) < 0)
+      rc = psw_err_set(PSW_ERR_IO, __FILE__, __LINE__, "%s: rename to '%s': %s", h->partial,
+                       h->path, strerror(errno));
+    if (rc == PSW_OK)
+      sync_dir_of(h->path); /* make the rename durable */
+  }
+  rc = agree(h, rc);
+  /* On failure PATH.partial stays for inspection; PATH is untouched. */
+  free_handle(h);
+  return rc;
+}
+
+psw_err psw_h5out_suspend(psw_h5out **hp) {
+  if (!hp || !*hp)
+    return BUG("psw_h5out_suspend: NULL handle");
+  psw_h5out *h = *hp;
+  *hp = NULL;
+  psw_err rc = close_file(h);
+  if (h->rank == 0 && rc == PSW_OK && sync_path(h->partial, O_RDONLY) < 0)
+    rc = sys_fail(__LINE__, h->partial, "fsync", errno);
+  rc = agree(h, rc);
+  free_handle(h);
   return rc;
 }
 
@@ -921,4 +1062,147 @@ void psw_h5out_abort(psw_h5out **hp) {
   psw_h5out *h = *hp;
   *hp = NULL;
   discard(h);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Reading back
+ * ------------------------------------------------------------------------------------------- */
+
+struct psw_h5in {
+  char *path;
+  hid_t file;
+};
+
+psw_err psw_h5in_open(const char *path, psw_h5in **out) {
+  *out = NULL;
+  if (H5Eset_auto2(H5E_DEFAULT, NULL, NULL) < 0)
+    return psw_err_set(PSW_ERR_IO, __FILE__, __LINE__,
+                       "%s: turn off HDF5 error printing (H5Eset_auto2) failed", path);
+  psw_h5in *h = calloc(1, sizeof *h);
+  if (!h || !(h->path = strdup(path))) {
+    free(h);
+    return psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: out of memory", path);
+  }
+  h->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (h->file < 0) {
+    psw_err e = io_fail(__LINE__, path, "open (H5Fopen)");
+    free(h->path);
+    free(h);
+    return e;
+  }
+  *out = h;
+  return PSW_OK;
+}
+
+psw_err psw_h5in_attr(psw_h5in *h, const char *name, char **value) {
+  *value = NULL;
+  hid_t a = H5Aopen(h->file, name, H5P_DEFAULT);
+  if (a < 0)
+    return io_fail(__LINE__, h->path, "attribute '%s' (H5Aopen)", name);
+  psw_err rc = PSW_OK;
+  hid_t t = H5Aget_type(a), mt = H5I_INVALID_HID;
+  char *s = NULL;
+  if (t < 0 || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0) {
+    rc = psw_err_set(PSW_ERR_IO, __FILE__, __LINE__, "%s: attribute '%s' is not a string",
+                     h->path, name);
+  } else if ((mt = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 ||
+             H5Tset_cset(mt, H5T_CSET_UTF8) < 0 || H5Aread(a, mt, &s) < 0) {
+    rc = io_fail(__LINE__, h->path, "read attribute '%s' (H5Aread)", name);
+  } else {
+    *value = strdup(s ? s : "");
+    if (!*value)
+      rc = psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: out of memory", h->path);
+  }
+  if (s)
+    (void)H5free_memory(s);
+  if (mt >= 0)
+    (void)H5Tclose(mt);
+  if (t >= 0)
+    (void)H5Tclose(t);
+  (void)H5Aclose(a);
+  return rc;
+}
+
+typedef struct read_ctx {
+  int nd;
+  int eq;
+  hid_t fs;
+  int first;
+} read_ctx;
+
+static psw_err read_slab(void *ctx, const psw_h5out_slab *s) {
+  read_ctx *w = ctx;
+  hsize_t start[PSW_H5OUT_MAX_DIMS + 1], count[PSW_H5OUT_MAX_DIMS + 1];
+  for (int k = 0; k < w->nd; ++k) {
+    start[k] = (hsize_t)s->start[k];
+    count[k] = (hsize_t)s->count[k];
+  }
+  if (w->eq) {
+    start[w->nd] = 0;
+    count[w->nd] = EQ_LEN;
+  }
+  if (H5Sselect_hyperslab(w->fs, w->first ? H5S_SELECT_SET : H5S_SELECT_OR, start, NULL, count,
+                          NULL) < 0)
+    return psw_err_set(PSW_ERR_IO, __FILE__, __LINE__, "selection (H5Sselect_hyperslab) failed");
+  w->first = 0;
+  return PSW_OK;
+}
+
+psw_err psw_h5in_read(psw_h5in *h, const char *name, psw_vtype type, int eq, long start,
+                      long count, void *buf) {
+  psw_err rc = PSW_OK;
+  hid_t d = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+  read_ctx w = {.eq = eq, .fs = H5I_INVALID_HID, .first = 1};
+  hsize_t dims[H5S_MAX_RANK];
+  long len[PSW_H5OUT_MAX_DIMS], npoints = 1;
+  if ((d = H5Dopen2(h->file, name, H5P_DEFAULT)) < 0) {
+    rc = io_fail(__LINE__, h->path, "variable '%s' (H5Dopen2)", name);
+    goto done;
+  }
+  if ((w.fs = H5Dget_space(d)) < 0) {
+    rc = io_fail(__LINE__, h->path, "variable '%s': dataspace (H5Dget_space)", name);
+    goto done;
+  }
+  int rank = H5Sget_simple_extent_dims(w.fs, dims, NULL);
+  w.nd = rank - (eq ? 1 : 0);
+  if (rank < 1 || w.nd < 1 || w.nd > PSW_H5OUT_MAX_DIMS || (eq && dims[rank - 1] != EQ_LEN)) {
+    rc = psw_err_set(PSW_ERR_IO, __FILE__, __LINE__, "%s: variable '%s' has an unexpected shape",
+                     h->path, name);
+    goto done;
+  }
+  for (int k = 0; k < w.nd; ++k) {
+    len[k] = (long)dims[k];
+    npoints *= len[k];
+  }
+  if (start < 0 || count < 1 || count > npoints - start) {
+    rc = BUG("%s: read '%s': points [%ld, %ld + %ld) outside [0, %ld)", h->path, name, start,
+             start, count, npoints);
+    goto done;
+  }
+  if ((rc = psw_h5out_decompose(w.nd, len, start, count, read_slab, &w)) != PSW_OK)
+    goto done;
+  hsize_t nel = (hsize_t)count * (eq ? EQ_LEN : 1);
+  if ((ms = H5Screate_simple(1, &nel, NULL)) < 0 ||
+      H5Dread(d, mem_type(type), ms, w.fs, H5P_DEFAULT, buf) < 0)
+    rc = io_fail(__LINE__, h->path, "read variable '%s' points [%ld, %ld) (H5Dread)", name, start,
+                 start + count);
+done:
+  if (ms >= 0)
+    (void)H5Sclose(ms);
+  if (w.fs >= 0)
+    (void)H5Sclose(w.fs);
+  if (d >= 0)
+    (void)H5Dclose(d);
+  (void)H5Eclear2(H5E_DEFAULT);
+  return rc;
+}
+
+void psw_h5in_close(psw_h5in **hp) {
+  if (!hp || !*hp)
+    return;
+  (void)H5Fclose((*hp)->file);
+  (void)H5Eclear2(H5E_DEFAULT);
+  free((*hp)->path);
+  free(*hp);
+  *hp = NULL;
 }

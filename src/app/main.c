@@ -13,6 +13,9 @@
 #include "platsweep/solver.h"
 #include "platsweep/version.h"
 
+#include <hdf5.h>
+#include <mpi.h>
+
 static const char *usage_main =
     "usage: platsweep COMMAND [ARGS]\n"
     "\n"
@@ -27,7 +30,7 @@ static const char *usage_main =
     "                       solve one parameter point and print a report (or JSON)\n"
     "  solvers              list the registered solver variants\n"
     "  bench [OPTIONS]      benchmark the solver variants (see platsweep bench --help)\n"
-    "  --version            version, git describe, compiler, OpenMP\n"
+    "  --version            version, git describe, compiler, MPI, HDF5, OpenMP\n"
     "  --help               this text; `platsweep COMMAND --help` for a command\n"
     "\n"
     "exit codes: 0 success, 1 failure, 64 usage, 66 input missing, 73/74 output,\n"
@@ -75,9 +78,17 @@ int main(int argc, char **argv) {
 #else
     int omp = 0;
 #endif
-    printf("platsweep %s (%s)\ncompiler: %s\nbuild: %s\nOpenMP: %d\nMPI: not linked\n"
-           "HDF5: not linked\n",
-           PSW_VERSION, PSW_GIT_DESCRIBE, PSW_COMPILER, PSW_BUILD_TYPE, omp);
+    char mpi[MPI_MAX_LIBRARY_VERSION_STRING] = "?";
+    int mlen = 0, mv = 0, ms = 0;
+    MPI_Get_library_version(mpi, &mlen); /* both callable before MPI_Init */
+    MPI_Get_version(&mv, &ms);
+    char *nl = strpbrk(mpi, "\r\n");
+    if (nl) *nl = '\0';
+    unsigned h1 = 0, h2 = 0, h3 = 0;
+    H5get_libversion(&h1, &h2, &h3);
+    printf("platsweep %s (%s)\ncompiler: %s\nbuild: %s\nOpenMP: %d\nMPI: %s (standard %d.%d)\n"
+           "HDF5: %u.%u.%u (parallel)\n",
+           PSW_VERSION, PSW_GIT_DESCRIBE, PSW_COMPILER, PSW_BUILD_TYPE, omp, mpi, mv, ms, h1, h2, h3);
     return 0;
   }
   if (!strcmp(cmd, "point")) {

@@ -20,7 +20,11 @@ exec </dev/null                               # CI has no stdin; never wait on i
 
 export CMAKE_BUILD_PARALLEL_LEVEL=2
 export CTEST_OUTPUT_ON_FAILURE=1
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+# fast_unwind_on_malloc=0: whole allocation stacks, so that cmake/lsan.supp can recognise
+# Open MPI's own MPI_Init allocations (kept past MPI_Finalize) in `platsweep run`
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
+export LSAN_OPTIONS="suppressions=$PWD/cmake/lsan.supp:print_suppressions=0"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1   # CI runs as root
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 VALGRIND_TIMEOUT=${VALGRIND_TIMEOUT:-900}     # seconds per unit-test executable
 

@@ -639,6 +639,14 @@ static void work_loop(run *R) {
     unit_range(&R->L, b->unit, &b->start, &b->count);
     if (copy_unit(R, b)) {
       R->st->copied += b->count;
+      for (int k = 0; k < R->nres; ++k) { /* the summary counts copied points too */
+        int p = !strcmp(R->vname[k], "status_opt") ? PSW_PROBLEM_OPTIMUM
+                : !strcmp(R->vname[k], "status_eq") ? PSW_PROBLEM_EQUILIBRIUM
+                                                    : -1;
+        const int8_t *sv = (const int8_t *)(b->data + (size_t)b->count * R->vpre[k]);
+        for (long i = 0; p >= 0 && i < b->count; ++i)
+          if (sv[i] >= 0 && sv[i] < 6) R->st->status_count[p][sv[i]]++;
+      }
     } else {
       compute_unit(R, b);
     }

@@ -611,8 +611,13 @@ static void compute_unit(run *R, unit_buf *b) {
 
 static void work_loop(run *R) {
   while (!R->err && !R->finished) {
-    poll_round(R);
-    if (R->err || R->finished) break;
+    /* Rounds run inside compute_unit, on the main thread while the others go on solving
+     * (with one rank too: a round here would leave the other threads idle during the write);
+     * here only a stop signal is passed on. */
+    if (psw_sweep_stop_signal && !R->stop_seen) {
+      R->stop_seen = 1;
+      raise_stop(R);
+    }
     if (R->exhausted || R->stop_seen) { /* no more work here: join rounds until the last */
       wait_round(R);
       continue;

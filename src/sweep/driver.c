@@ -341,6 +341,14 @@ static void raise_stop(run *R) {
     fail(R, psw_err_set(PSW_ERR_MPI, __FILE__, __LINE__, "stop: MPI_Fetch_and_op failed"));
 }
 
+/* A stop signal seen here is passed to every rank through the counter (once). */
+static void pass_stop_signal(run *R) {
+  if (psw_sweep_stop_signal && !R->stop_seen) {
+    R->stop_seen = 1;
+    raise_stop(R);
+  }
+}
+
 static long claim(run *R) {
   long one = 1, old = 0;
   if (MPI_Fetch_and_op(&one, &old, MPI_LONG, 0, 0, MPI_SUM, R->win) != MPI_SUCCESS ||
@@ -381,15 +389,9 @@ static void checkpoint(run *R) {
   R->tw += R->last_ckpt - tw0;
 }
 
-static int by_start(const void *a, const void *b, void *pool) {
-  const unit_buf *p = pool;
-  long x = p[*(const int *)a].start, y = p[*(const int *)b].start;
-  return (x > y) - (x < y);
-}
-
-static void sort_queue(run *R) { /* insertion sort: at most QCAP entries */
+static void sort_queue(run *R) { /* by first point; insertion sort: at most QCAP entries */
   for (int i = 1; i < R->qn; ++i)
-    for (int j = i; j > 0 && by_start(&R->queue[j - 1], &R->queue[j], R->pool) > 0; --j) {
+    for (int j = i; j > 0 && R->pool[R->queue[j - 1]].start > R->pool[R->queue[j]].start; --j) {
       int t = R->queue[j];
       R->queue[j] = R->queue[j - 1];
       R->queue[j - 1] = t;
@@ -506,10 +508,7 @@ static void wait_round(run *R) {
     if (MPI_Test(&R->ib, &flag, MPI_STATUS_IGNORE) != MPI_SUCCESS)
       FAIL_RET(R, psw_err_set(PSW_ERR_MPI, __FILE__, __LINE__, "MPI_Test failed"));
     if (flag) break;
-    if (psw_sweep_stop_signal && !R->stop_seen) {
-      R->stop_seen = 1;
-      raise_stop(R);
-    }
+    pass_stop_signal(R);
     struct timespec ts = {0, 200000};
     nanosleep(&ts, NULL);
   }
@@ -521,10 +520,7 @@ static void wait_round(run *R) {
  * queued, run the round when every rank has entered. */
 static void poll_round(run *R) {
   if (R->err) return;
-  if (psw_sweep_stop_signal && !R->stop_seen) {
-    R->stop_seen = 1;
-    raise_stop(R);
-  }
+  pass_stop_signal(R);
   if (!R->ib_active && R->qn > 0) {
     if (MPI_Ibarrier(R->comm, &R->ib) != MPI_SUCCESS)
       FAIL_RET(R, psw_err_set(PSW_ERR_MPI, __FILE__, __LINE__, "MPI_Ibarrier failed"));
@@ -614,10 +610,7 @@ static void work_loop(run *R) {
     /* Rounds run inside compute_unit, on the main thread while the others go on solving
      * (with one rank too: a round here would leave the other threads idle during the write);
      * here only a stop signal is passed on. */
-    if (psw_sweep_stop_signal && !R->stop_seen) {
-      R->stop_seen = 1;
-      raise_stop(R);
-    }
+    pass_stop_signal(R);
     if (R->exhausted || R->stop_seen) { /* no more work here: join rounds until the last */
       wait_round(R);
       continue;

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "platsweep/point.h"
 #include "test_util.h"
@@ -134,4 +135,44 @@ Test(fastpath, logit_escalation_rate) {
   cr_assert_gt(lanes, 0);
   cr_assert_lt((double)esc / (double)lanes, 0.05, "escalated %ld of %ld lanes", esc, lanes);
   free(pts), free(r);
+}
+
+/* A point's answer does not depend on the batch it is solved in (the sweep cuts
+ * batches differently for other unit sizes, ranks or threads): bit for bit. */
+Test(fastpath, answer_independent_of_batch) {
+  const psw_solver_ops *fast;
+  cr_assert_eq(psw_solver_find("newton", PSW_PROBLEM_OPTIMUM, &fast), PSW_OK);
+  psw_solver_opts o;
+  psw_solver_opts_default(&o);
+  int n = psw_test_count(300, 5);
+  psw_point *pts = malloc((size_t)n * sizeof *pts);
+  psw_opt_result *all = malloc((size_t)n * sizeof *all), *one = malloc((size_t)n * sizeof *one);
+  const int pairs[][2] = {{PSW_FAMILY_LOGIT, PSW_FAMILY_LOGIT}, {PSW_FAMILY_PROBIT, PSW_FAMILY_LOGIT},
+                          {PSW_FAMILY_LINEAR, PSW_FAMILY_EXPONENTIAL}};
+  for (int pi = 0; pi < 3; ++pi) {
+    psw_sample_opts so = {0, 0, 3.0};
+    for (int i = 0; i < n; ++i)
+      psw_point_sample(&pts[i], (psw_family_kind)pairs[pi][0], (psw_family_kind)pairs[pi][1], &so,
+                       11, (unsigned long)i);
+    memset(all, 0, (size_t)n * sizeof *all);
+    memset(one, 0, (size_t)n * sizeof *one);
+    fast->solve_optimum(&o, n, pts, all);
+    for (int i = 0; i < n;) { /* batches of 1, 2, 3, ... points: every lane position */
+      int c = 1 + i % 7 < n - i ? 1 + i % 7 : n - i;
+      fast->solve_optimum(&o, c, pts + i, one + i);
+      i += c;
+    }
+    for (int i = 0; i < n; ++i) {
+      const psw_opt_result *a = &all[i], *b = &one[i];
+      const double va[] = {a->f, a->g, a->m, a->n, a->U, a->V, a->P, a->soc_q1, a->soc_q, a->h_m,
+                           a->h_n, a->eq_det};
+      const double vb[] = {b->f, b->g, b->m, b->n, b->U, b->V, b->P, b->soc_q1, b->soc_q, b->h_m,
+                           b->h_n, b->eq_det};
+      cr_assert_eq(memcmp(va, vb, sizeof va), 0, "pair %d point %d: values differ by batch", pi, i);
+      cr_assert(a->status == b->status && a->n_eq == b->n_eq && a->eq_stable == b->eq_stable &&
+                    a->iter == b->iter,
+                "pair %d point %d: codes differ by batch", pi, i);
+    }
+  }
+  free(pts), free(all), free(one);
 }

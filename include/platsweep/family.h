@@ -129,6 +129,29 @@ void psw_family_eval_batch(psw_family_kind kind, int n, const double *p0, const 
                            const double *p2, const double *M, const double *U, double *F,
                            double *Fp, double *h, double *hp);
 
+/**
+ * @brief Batched F^{-1}: U[i] = psw_family_Finv(lane i, m[i]) for n lanes of one kind
+ * (to the last bits: logit uses vector log). Not collective; thread-safe: yes.
+ * @param[in] p0,p1,p2,M  shape [n]: parameters of each lane (p2 only for power)
+ * @param[in] m           shape [n]
+ * @param[out] U          shape [n]
+ */
+void psw_family_Finv_batch(psw_family_kind kind, int n, const double *p0, const double *p1,
+                           const double *p2, const double *M, const double *m, double *U);
+
+/**
+ * @brief An upper bound of F' on [lo, hi] (exact for the unimodal densities:
+ * F' at the mode clamped into the interval); +INFINITY where F' is unbounded.
+ * Used to certify that an equilibrium is unique (MODEL §2.2). Thread-safe: yes.
+ */
+double psw_family_Fp_sup(const psw_family *fam, double lo, double hi);
+
+/**
+ * @brief sup over U of F'(U) / (1 + h'(U)), the family's bound in MODEL §3.4's
+ * uniqueness condition; +INFINITY where unbounded. Thread-safe: yes.
+ */
+double psw_family_Fp_over_phip_sup(const psw_family *fam);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,6 +17,7 @@
 static const char *usage_bench =
     "usage: platsweep bench [--solvers A,B] [--pairs F:G,...] [--problem P] [--points N]\n"
     "                       [--repeat R] [--threads T] [--seed S] [--intra] [--json]\n"
+    "                       [--dump FILE]\n"
     "\n"
     "Time solver variants on N reproducible random points of each family pair.\n"
     "  --solvers A,B    variants (default: every variant registered for the problem)\n"
@@ -27,7 +28,12 @@ static const char *usage_bench =
     "  --threads T      OpenMP threads (default 1)\n"
     "  --seed S         sampler seed (default 7)\n"
     "  --intra          draw intra-side effects e_m, e_n (default 0)\n"
-    "  --json           one JSON object per line instead of the table\n";
+    "  --json           one JSON object per line instead of the table\n"
+    "  --dump FILE      write every point and every variant's answer to FILE (CSV, one row\n"
+    "                   per pair x variant x point; bench/numpy_baseline.py reads it)\n"
+    "\n"
+    "Columns: points/s (median), spread% ((max-min)/median of the repeats), mean_iter,\n"
+    "esc% (fast-path lanes handed to the reference path), then the count of each status.\n";
 
 static double now(void) {
   struct timespec ts;
@@ -60,8 +66,51 @@ static double run_once(const psw_solver_ops *s, psw_problem prob, const psw_poin
   return now() - t0;
 }
 
+/* One CSV row per point: the parameters, then the answer (optimum or equilibria). */
+static void dump_header(FILE *fp, psw_problem prob) {
+  fputs("pair,variant,index,a,b,c,d,e_m,e_n,f_in,g_in,cust_p0,cust_p1,cust_p2,cust_M,prov_p0,"
+        "prov_p1,prov_p2,prov_M,status,iter",
+        fp);
+  if (prob == PSW_PROBLEM_OPTIMUM)
+    fputs(",f,g,m,n,U,V,P,soc_q1,soc_q,h_m,h_n,eq_det,side_m,side_n,below_cost_m,below_cost_n,"
+          "eq_stable,n_eq\n",
+          fp);
+  else
+    fputs(",count,m,n,U,V,det,stable\n", fp); /* the equilibria, ';'-separated lists */
+}
+
+static void dump_rows(FILE *fp, const char *pair, const char *variant, psw_problem prob, int n,
+                      const psw_point *pts, const psw_opt_result *ro, const psw_eq_result *re) {
+  for (int i = 0; i < n; ++i) {
+    const psw_point *p = &pts[i];
+    fprintf(fp, "%s,%s,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", pair, variant, i, p->a,
+            p->b, p->c, p->d, p->e_m, p->e_n, p->f, p->g);
+    fprintf(fp, ",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", p->cust.p[0], p->cust.p[1],
+            p->cust.p[2], p->cust.M, p->prov.p[0], p->prov.p[1], p->prov.p[2], p->prov.M);
+    if (prob == PSW_PROBLEM_OPTIMUM) {
+      const psw_opt_result *r = &ro[i];
+      fprintf(fp, ",%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
+                  "%d,%d,%d,%d,%d,%d\n",
+              r->status, r->iter, r->f, r->g, r->m, r->n, r->U, r->V, r->P, r->soc_q1, r->soc_q,
+              r->h_m, r->h_n, r->eq_det, r->side_m, r->side_n, r->below_cost_m, r->below_cost_n,
+              r->eq_stable, r->n_eq);
+    } else {
+      const psw_eq_result *r = &re[i];
+      fprintf(fp, ",%d,%d,%d", r->status, r->iter, r->count);
+      const double *cols[5] = {r->m, r->n, r->U, r->V, r->det};
+      for (int c = 0; c < 5; ++c) {
+        fputc(',', fp);
+        for (int q = 0; q < r->count; ++q) fprintf(fp, q ? ";%.17g" : "%.17g", cols[c][q]);
+      }
+      fputc(',', fp);
+      for (int q = 0; q < r->count; ++q) fprintf(fp, q ? ";%d" : "%d", r->stable[q]);
+      fputc('\n', fp);
+    }
+  }
+}
+
 int app_bench(int argc, char **argv) {
-  const char *solvers = NULL, *pairs = "logit:logit,linear:linear";
+  const char *solvers = NULL, *pairs = "logit:logit,linear:linear", *dump = NULL;
   psw_problem prob = PSW_PROBLEM_OPTIMUM;
   int npts = 2000, repeat = 5, threads = 1, json = 0;
   unsigned long seed = 7;
@@ -76,6 +125,8 @@ int app_bench(int argc, char **argv) {
       json = 1;
     } else if (!strcmp(a, "--intra")) {
       so.intra = 1;
+    } else if (v && !strcmp(a, "--dump")) {
+      dump = v, ++i;
     } else if (v && !strcmp(a, "--solvers")) {
       solvers = v, ++i;
     } else if (v && !strcmp(a, "--pairs")) {
@@ -125,11 +176,20 @@ int app_bench(int argc, char **argv) {
     for (int i = 0; i < psw_solver_count() && nv < 16; ++i)
       if (psw_solver_get(i)->problems & (1u << prob)) vars[nv++] = psw_solver_get(i);
   }
+  FILE *dfp = NULL;
+  if (dump) {
+    dfp = fopen(dump, "w");
+    if (!dfp) {
+      fprintf(stderr, "platsweep bench: --dump: cannot create '%s'\n", dump);
+      return PSW_EXIT_CANTCREAT;
+    }
+    dump_header(dfp, prob);
+  }
   if (!json)
     printf("# platsweep %s (%s), %s, threads %d, %d points/pair, median of %d after warm-up\n"
-           "%-22s %-12s %12s %10s %10s  %s\n",
+           "%-22s %-12s %12s %10s %10s %7s  %s\n",
            PSW_VERSION, PSW_GIT_DESCRIBE, PSW_COMPILER, threads, npts, repeat, "pair", "variant",
-           "points/s", "spread%", "mean_iter", "status shares (ok corner noint degen notconv invalid)");
+           "points/s", "spread%", "mean_iter", "esc%", "status shares (ok corner noint degen notconv invalid)");
   char pbuf[512];
   snprintf(pbuf, sizeof pbuf, "%s", pairs);
   char *save = NULL;
@@ -156,7 +216,11 @@ int app_bench(int argc, char **argv) {
     for (int i = 0; i < npts; ++i) psw_point_sample(&pts[i], kf, kg, &so, seed, (unsigned long)i);
     for (int v = 0; v < nv; ++v) {
       run_once(vars[v], prob, pts, npts, ro, re, threads); /* warm-up */
+      long lanes0, esc0, lanes1, esc1;
+      psw_solver_fast_stats(&lanes0, &esc0);
       for (int r = 0; r < repeat; ++r) times[r] = run_once(vars[v], prob, pts, npts, ro, re, threads);
+      psw_solver_fast_stats(&lanes1, &esc1);
+      double esc = lanes1 > lanes0 ? 100.0 * (double)(esc1 - esc0) / (double)(lanes1 - lanes0) : 0.0;
       qsort(times, (size_t)repeat, sizeof *times, cmp_d);
       double med = times[repeat / 2], spread = (times[repeat - 1] - times[0]) / med * 100.0;
       long st[6] = {0};
@@ -169,15 +233,21 @@ int app_bench(int argc, char **argv) {
       if (json)
         printf("{\"pair\": \"%s:%s\", \"variant\": \"%s\", \"problem\": \"%s\", \"threads\": %d, "
                "\"points\": %d, \"points_per_s\": %.6g, \"median_s\": %.6g, \"min_s\": %.6g, "
-               "\"max_s\": %.6g, \"mean_iter\": %.4g, \"status\": [%ld, %ld, %ld, %ld, %ld, %ld]}\n",
+               "\"max_s\": %.6g, \"mean_iter\": %.4g, \"escalated_share\": %.6g, "
+               "\"status\": [%ld, %ld, %ld, %ld, %ld, %ld]}\n",
                pr, colon + 1, vars[v]->name, psw_problem_name(prob), threads, npts, npts / med, med,
-               times[0], times[repeat - 1], it / npts, st[0], st[1], st[2], st[3], st[4], st[5]);
+               times[0], times[repeat - 1], it / npts, esc / 100.0, st[0], st[1], st[2], st[3], st[4], st[5]);
       else
       {
         char label[96];
         snprintf(label, sizeof label, "%s:%s", pr, colon + 1);
-        printf("%-22s %-12s %12.4g %10.1f %10.1f  %ld %ld %ld %ld %ld %ld\n", label, vars[v]->name,
-               npts / med, spread, it / npts, st[0], st[1], st[2], st[3], st[4], st[5]);
+        printf("%-22s %-12s %12.4g %10.1f %10.1f %7.2f  %ld %ld %ld %ld %ld %ld\n", label,
+               vars[v]->name, npts / med, spread, it / npts, esc, st[0], st[1], st[2], st[3], st[4], st[5]);
+      }
+      if (dfp) {
+        char label[96];
+        snprintf(label, sizeof label, "%s:%s", pr, colon + 1);
+        dump_rows(dfp, label, vars[v]->name, prob, npts, pts, ro, re);
       }
       fflush(stdout);
     }
@@ -185,6 +255,10 @@ int app_bench(int argc, char **argv) {
     free(ro);
     free(re);
     free(times);
+  }
+  if (dfp && fclose(dfp) != 0) {
+    fprintf(stderr, "platsweep bench: --dump: cannot write '%s'\n", dump);
+    return PSW_EXIT_IOERR;
   }
   return PSW_EXIT_OK;
 }

@@ -357,3 +357,76 @@ void psw_family_eval_batch(psw_family_kind kind, int n, const double *p0, const 
     break;
   }
 }
+
+void psw_family_Finv_batch(psw_family_kind kind, int n, const double *p0, const double *p1,
+                           const double *p2, const double *M, const double *m, double *U) {
+  if (kind == PSW_FAMILY_LOGIT) {
+    /* the common case in one vector loop; ends and underflowing ratios fixed below */
+#pragma omp simd
+    for (int i = 0; i < n; ++i) {
+      double ms = m[i] > 0.0 && m[i] < M[i] ? m[i] : 0.5 * M[i]; /* others fixed below */
+      U[i] = p0[i] + p1[i] * log(fam_max(ms / (M[i] - ms), DBL_MIN));
+    }
+    for (int i = 0; i < n; ++i) {
+      /* 0 < m < M: M - m >= ulp(m), so the ratio cannot overflow */
+      if (!(m[i] > 0.0 && m[i] < M[i]) || !(m[i] / (M[i] - m[i]) >= DBL_MIN)) {
+        psw_family fam = {kind, {p0[i], p1[i], 0.0}, M[i]};
+        U[i] = psw_family_Finv(&fam, m[i]);
+      }
+    }
+    return;
+  }
+  for (int i = 0; i < n; ++i) {
+    psw_family fam = {kind, {p0[i], p1[i], p2 ? p2[i] : 0.0}, M[i]};
+    U[i] = psw_family_Finv(&fam, m[i]);
+  }
+}
+
+double psw_family_Fp_sup(const psw_family *fam, double lo, double hi) {
+  const double *p = fam->p;
+  double u0 = psw_family_u0(fam), u1 = psw_family_u1(fam);
+  if (!(lo <= hi))
+    return FAM_NAN;
+  if (hi <= u0 || lo >= u1)
+    return 0.0; /* flat there */
+  switch (fam->kind) {
+  case PSW_FAMILY_LINEAR:
+  case PSW_FAMILY_UNIFORM:
+    return fp_inside(fam, 0); /* constant inside */
+  case PSW_FAMILY_EXPONENTIAL: /* decreasing on (u0, inf) */
+    return lo <= u0 ? fp_inside(fam, 0) : eval(fam, lo).Fp;
+  case PSW_FAMILY_EXPGROWTH: /* increasing on (-inf, u1) */
+    return hi >= u1 ? fp_inside(fam, 1) : eval(fam, hi).Fp;
+  case PSW_FAMILY_LOGIT:
+  case PSW_FAMILY_PROBIT: /* unimodal, mode at mu */
+    return eval(fam, fam_clamp(p[0], lo, hi)).Fp;
+  case PSW_FAMILY_POWER: /* kappa >= 1: increasing; kappa < 1: decreasing from +inf */
+    if (p[1] >= 1.0)
+      return hi >= u1 ? fp_inside(fam, 1) : eval(fam, hi).Fp;
+    return lo <= u0 ? FAM_INF : eval(fam, lo).Fp;
+  default:
+    return FAM_NAN;
+  }
+}
+
+double psw_family_Fp_over_phip_sup(const psw_family *fam) {
+  const double *p = fam->p;
+  double M = fam->M;
+  switch (fam->kind) {
+  case PSW_FAMILY_LINEAR: /* beta / 2 */
+  case PSW_FAMILY_UNIFORM:
+    return 0.5 * fp_inside(fam, 0);
+  case PSW_FAMILY_EXPONENTIAL: /* (M/s) e^-x / (1 + e^x), largest at x = 0 */
+    return 0.5 * (M / p[1]);
+  case PSW_FAMILY_EXPGROWTH: /* F/s with h' = 0, largest at the cap */
+    return M / p[1];
+  case PSW_FAMILY_LOGIT: /* (M/s) p (1-p)^2, largest at p = 1/3: 4/27 */
+    return (4.0 / 27.0) * (M / p[1]);
+  case PSW_FAMILY_PROBIT: /* no closed form: F' alone bounds it (1 + h' >= 1) */
+    return FAM_1_SQRT2PI * (M / p[1]);
+  case PSW_FAMILY_POWER: /* kappa F/(U-u0) / (1 + 1/kappa), increasing for kappa >= 1 */
+    return p[1] >= 1.0 ? fp_inside(fam, 1) / (1.0 + 1.0 / p[1]) : FAM_INF;
+  default:
+    return FAM_NAN;
+  }
+}

@@ -51,6 +51,24 @@ static void lanes_fam_set(lanes_fam *lf, int i, const psw_family *fam) {
   lf->M[i] = fam->M;
 }
 
+/* Copy lane 0 into the padding lanes [cnt, LANES), so that every batched
+ * evaluation runs on full batches: a lane's bits never depend on how many
+ * points share its batch (vector and scalar math differ in the last bits). */
+static void pad(double *v, int cnt) {
+  for (int i = cnt; i < LANES; ++i) v[i] = v[0];
+}
+
+static void lanes_fam_pad(lanes_fam *lf, int cnt) {
+  pad(lf->p0, cnt);
+  pad(lf->p1, cnt);
+  pad(lf->p2, cnt);
+  pad(lf->M, cnt);
+}
+
+static psw_family lanes_family(const lanes_fam *lf, int i) {
+  return (psw_family){lf->kind, {lf->p0[i], lf->p1[i], lf->p2[i]}, lf->M[i]};
+}
+
 static void lanes_eval(const lanes_fam *lf, int n, const double *U, double *F, double *Fp,
                        double *h, double *hp) {
   psw_family_eval_batch(lf->kind, n, lf->p0, lf->p1, lf->p2, lf->M, U, F, Fp, h, hp);
@@ -58,38 +76,6 @@ static void lanes_eval(const lanes_fam *lf, int n, const double *U, double *F, d
 
 static double phi_inv_newton(const side *s, double y, long *iters) {
   return side_phi_inv(s, y, iters);
-}
-
-/* Newton in (U, V) on the FOC system; 1 if converged inside the open box. */
-static int foc_polish(model *md, double *Up, double *Vp) {
-  double U = *Up, V = *Vp, k = md->k, best = INFINITY, bU = U, bV = V;
-  for (int it = 0; it < 40; ++it) {
-    double F, Fp, G, Gp, dA, dB;
-    psw_family_eval(md->F.fam, U, &F, &Fp, NULL, NULL);
-    psw_family_eval(md->G.fam, V, &G, &Gp, NULL, NULL);
-    double E1 = model_A(md, U, &dA) - k * G, E2 = model_B(md, V, &dB) - k * F;
-    double res = fabs(E1) + fabs(E2);
-    if (!isfinite(res)) break;
-    if (res < best) {
-      best = res, bU = U, bV = V;
-    } else if (it > 6) {
-      break;
-    }
-    if (res == 0.0) break;
-    ++md->iters;
-    double j12 = -k * Gp, j21 = -k * Fp, det = dA * dB - j12 * j21;
-    if (!(det != 0.0) || !isfinite(det)) break;
-    double nU = U - (E1 * dB - E2 * j12) / det, nV = V - (dA * E2 - j21 * E1) / det;
-    if (nU <= md->F.u0) nU = 0.5 * (U + md->F.u0);
-    if (nU >= md->F.u1) nU = 0.5 * (U + md->F.u1);
-    if (nV <= md->G.u0) nV = 0.5 * (V + md->G.u0);
-    if (nV >= md->G.u1) nV = 0.5 * (V + md->G.u1);
-    if (!isfinite(nU) || !isfinite(nV) || (nU == U && nV == V)) break;
-    U = nU, V = nV;
-  }
-  *Up = bU, *Vp = bV;
-  return best <= 1e-10 * md->S && bU > md->F.u0 && bU < md->F.u1 && bV > md->G.u0 &&
-         bV < md->G.u1;
 }
 
 /* Newton in (U, V) on the equilibrium system at fees (f, g). */
@@ -119,17 +105,6 @@ static int eq_polish(model *md, double f, double g, double *Up, double *Vp) {
   }
   *Up = bU, *Vp = bV;
   return best <= 1e-9 * (md->S + fabs(bU) + fabs(bV));
-}
-
-/* Blended scan nodes on (lo, hi): half uniform in x, half uniform in F(x), so a
- * cell is small both in the variable and in participation. */
-static double blend_node(const side *s, double lo, double hi, double Flo, double Fhi, double t) {
-  double x = lo + t * (hi - lo);
-  if (Fhi > Flo) {
-    double q = psw_family_Finv(s->fam, Flo + t * (Fhi - Flo));
-    if (isfinite(q)) x = 0.5 * (x + fmin(fmax(q, lo), hi));
-  }
-  return x;
 }
 
 /* Does a value sequence certify its sign changes? A discrete extremum that
@@ -254,11 +229,14 @@ static int eq_from_scan(model *md, double f, double g, const double *x0, const d
   return 0;
 }
 
-/* Equilibria of `cnt` lanes (one family pair) at fees f[], g[]. */
+/* Equilibria of `cnt` lanes (one family pair) at fees f[], g[]. Every batched
+ * evaluation runs on all LANES lanes (padding copies lane 0), so a lane's bits do
+ * not depend on its batch. */
 static void eq_lanes(const psw_point *const *pts, int cnt, const double *f, const double *g,
                      psw_eq_result *const *out, long *iters) {
   lanes_fam lf, lg;
-  double lo[LANES], hi[LANES], Flo[LANES], Fhi[LANES];
+  double lo[LANES], hi[LANES], Flo[LANES], Fhi[LANES], mq[LANES], q[LANES];
+  double pa[LANES], pb[LANES], pem[LANES], pen[LANES], pf[LANES], pg[LANES];
   static const int nn = J_EQ;
   double x[J_EQ][LANES], r[J_EQ][LANES], cm[J_EQ][LANES], cn[J_EQ][LANES];
   double F[LANES], nU[LANES], V[LANES], G[LANES];
@@ -269,53 +247,63 @@ static void eq_lanes(const psw_point *const *pts, int cnt, const double *f, cons
     const psw_point *p = pts[i];
     lanes_fam_set(&lf, i, &p->cust);
     lanes_fam_set(&lg, i, &p->prov);
+    pa[i] = p->a, pb[i] = p->b, pem[i] = p->e_m, pen[i] = p->e_n, pf[i] = f[i], pg[i] = g[i];
     /* the scan certifies roots of a smooth residual only: kinked families (finite
      * u0 or u1) can hide a pair of roots in a dip between nodes */
     fast[i] = p->a != 0.0 && isinf(psw_family_u0(&p->cust)) && isinf(psw_family_u1(&p->cust)) &&
               isinf(psw_family_u0(&p->prov)) && isinf(psw_family_u1(&p->prov));
     double l = -f[i] + fmin(0.0, p->a * p->prov.M) + fmin(0.0, p->e_m * p->cust.M);
     double h = -f[i] + fmax(0.0, p->a * p->prov.M) + fmax(0.0, p->e_m * p->cust.M);
-    double pad = 0.01 * (h - l) + 1e-12 * (fabs(l) + fabs(h) + 1.0);
-    lo[i] = l - pad, hi[i] = h + pad;
+    double padw = 0.01 * (h - l) + 1e-12 * (fabs(l) + fabs(h) + 1.0);
+    lo[i] = l - padw, hi[i] = h + padw;
   }
-  lanes_eval(&lf, cnt, lo, Flo, NULL, NULL, NULL);
-  lanes_eval(&lf, cnt, hi, Fhi, NULL, NULL, NULL);
+  lanes_fam_pad(&lf, cnt);
+  lanes_fam_pad(&lg, cnt);
+  double *pv[] = {lo, hi, pa, pb, pem, pen, pf, pg};
+  for (size_t v = 0; v < sizeof pv / sizeof *pv; ++v) pad(pv[v], cnt);
+  for (int i = 0; i < LANES; ++i)
+    if (pa[i] == 0.0) pa[i] = 1.0; /* such lanes go to the reference: keep them finite */
+  lanes_eval(&lf, LANES, lo, Flo, NULL, NULL, NULL);
+  lanes_eval(&lf, LANES, hi, Fhi, NULL, NULL, NULL);
   for (int j = 0; j < nn; ++j) {
     double t = (double)j / (double)(nn - 1);
-    for (int i = 0; i < cnt; ++i) {
-      side s = {&pts[i]->cust, 0, 0, 0, 0};
-      x[j][i] = j == 0 ? lo[i] : j == nn - 1 ? hi[i] : blend_node(&s, lo[i], hi[i], Flo[i], Fhi[i], t);
+    for (int i = 0; i < LANES; ++i) mq[i] = Flo[i] + t * (Fhi[i] - Flo[i]);
+    psw_family_Finv_batch(lf.kind, LANES, lf.p0, lf.p1, lf.p2, lf.M, mq, q);
+    for (int i = 0; i < LANES; ++i) { /* blended node, as blend_node() */
+      double xu = lo[i] + t * (hi[i] - lo[i]);
+      double xb = Fhi[i] > Flo[i] && isfinite(q[i]) ? 0.5 * (xu + fmin(fmax(q[i], lo[i]), hi[i])) : xu;
+      x[j][i] = j == 0 ? lo[i] : j == nn - 1 ? hi[i] : xb;
     }
-    lanes_eval(&lf, cnt, x[j], F, NULL, NULL, NULL);
+    lanes_eval(&lf, LANES, x[j], F, NULL, NULL, NULL);
 #pragma omp simd
-    for (int i = 0; i < cnt; ++i) {
-      const psw_point *p = pts[i];
-      double inv_a = p->a != 0.0 ? 1.0 / p->a : 0.0;
-      nU[i] = (x[j][i] + f[i] - p->e_m * F[i]) * inv_a;
-      V[i] = p->b * F[i] + p->e_n * nU[i] - g[i];
+    for (int i = 0; i < LANES; ++i) {
+      nU[i] = (x[j][i] + pf[i] - pem[i] * F[i]) / pa[i];
+      V[i] = pb[i] * F[i] + pen[i] * nU[i] - pg[i];
     }
-    lanes_eval(&lg, cnt, V, G, NULL, NULL, NULL);
+    lanes_eval(&lg, LANES, V, G, NULL, NULL, NULL);
 #pragma omp simd
-    for (int i = 0; i < cnt; ++i) {
+    for (int i = 0; i < LANES; ++i) {
       r[j][i] = (nU[i] - G[i]) / lg.M[i];
       cm[j][i] = F[i] / lf.M[i];
       cn[j][i] = G[i] / lg.M[i];
     }
   }
+  long nesc = 0;
   for (int i = 0; i < cnt; ++i) {
     model md;
     model_init(&md, pts[i]);
     double xs[J_EQ], rs[J_EQ], ms[J_EQ], ns[J_EQ];
     for (int j = 0; j < nn; ++j) xs[j] = x[j][i], rs[j] = r[j][i], ms[j] = cm[j][i], ns[j] = cn[j][i];
-    atomic_fetch_add(&n_lanes, 1);
     if (!fast[i] || eq_from_scan(&md, f[i], g[i], xs, rs, ms, ns, nn, out[i]) != 0) {
-      atomic_fetch_add(&n_escalated, 1);
+      ++nesc;
       md.iters = 0;
       ref_equilibria(&md, f[i], g[i], NULL, out[i]);
     }
     out[i]->iter = (int16_t)fmin(32767.0, (double)(md.iters + nn));
     *iters += md.iters;
   }
+  atomic_fetch_add(&n_lanes, cnt);
+  atomic_fetch_add(&n_escalated, nesc);
 }
 
 static int same_pair(const psw_point *a, const psw_point *b) {
@@ -345,39 +333,270 @@ static void bracket_solve_equilibrium(const psw_solver_opts *o, int n, const psw
 
 /* ---------------- optimum ---------------- */
 
-/* Optimum of one lane from its scan (nodes x[], residuals r[], with the two
- * window ends first and last). Returns 0, or -1 to escalate. */
-static int opt_from_scan(model *md, const double *x, const double *r, int nn,
-                         psw_opt_result *out, double *fU, double *fV) {
+enum { NN_OPT = J_OPT + 2, MAX_TASKS = LANES * MAX_R };
+
+/* phi^{-1}(y[i]) for every lane (phi = U + h, MODEL §3.2). Logit in one vector
+ * loop: with x = (U - mu)/s, phi = y reads x + e^x = t, t = (y - mu)/s - 1; Newton on
+ * x + e^x - t (t <= 1) or on x - log(t - x) (t > 1), both convex and increasing,
+ * from a start right of the root (t, resp. log t), so the iterates fall
+ * monotonically. Other kinds: the scalar bracketed solve. */
+static void phi_inv_lanes(const lanes_fam *lf, const double *y, double *out, long *iters) {
+  if (lf->kind != PSW_FAMILY_LOGIT) {
+    for (int i = 0; i < LANES; ++i) {
+      psw_family fam = lanes_family(lf, i);
+      side s = {&fam, psw_family_u0(&fam), psw_family_u1(&fam), fam.M, psw_family_spread(&fam)};
+      out[i] = side_phi_inv(&s, y[i], &iters[i]);
+    }
+    return;
+  }
+  double t[LANES], x[LANES];
+  int done[LANES];
+#pragma omp simd
+  for (int i = 0; i < LANES; ++i) {
+    t[i] = (y[i] - lf->p0[i]) / lf->p1[i] - 1.0;
+    int fin = t[i] > -DBL_MAX && t[i] < DBL_MAX;
+    double tt = fin ? t[i] : 0.0;
+    x[i] = tt > 1.0 ? log(tt > 1.0 ? tt : 1.0) : tt;
+    done[i] = !fin;
+  }
+  for (int it = 0; it < 60; ++it) {
+    int active = 0;
+#pragma omp simd reduction(+ : active)
+    for (int i = 0; i < LANES; ++i) {
+      int big = t[i] > 1.0;
+      double w = t[i] - x[i];
+      w = w > DBL_MIN ? w : DBL_MIN;
+      double e = exp(x[i] < 709.0 ? x[i] : 709.0);
+      double q = big ? x[i] - log(w) : x[i] + e - t[i];
+      double dq = big ? 1.0 + 1.0 / w : 1.0 + e;
+      double nx = x[i] - q / dq;
+      int go = !done[i];
+      double dx = nx - x[i];
+      dx = dx < 0.0 ? -dx : dx;
+      x[i] = go ? nx : x[i];
+      iters[i] += go;
+      done[i] = done[i] | !(dx > 4.0 * DBL_EPSILON * (nx < 0.0 ? -nx : nx) + 1e-16);
+      active += go;
+    }
+    if (!active) break;
+  }
+  for (int i = 0; i < LANES; ++i) out[i] = isfinite(t[i]) ? lf->p0[i] + lf->p1[i] * x[i] : y[i];
+}
+
+/* The optimum of a batch: everything that costs transcendental functions runs on
+ * full lanes (omp simd, vector math); the per-lane decisions are plain loops. */
+typedef struct opt_batch {
+  int cnt;
+  const psw_point *pt[LANES];
+  psw_opt_result *out[LANES];
+  lanes_fam lf, lg;
+  double k[LANES], c[LANES], d[LANES], S[LANES];
+  double fu0[LANES], fu1[LANES], gu0[LANES], gu1[LANES];
+  double lo[LANES], hi[LANES];
+  double x[NN_OPT][LANES], r[NN_OPT][LANES], fm[NN_OPT][LANES], fn[NN_OPT][LANES];
+  int fast[LANES];
+  long iters[LANES];
+} opt_batch;
+
+/* An interior critical point found from a sign change, and its Newton polish. */
+typedef struct opt_task {
+  int lane;
+  double xl, xr;                                 /* the scan cell */
+  double U, V, F, Fp, hF, hpF, G, Gp, hG, hpG;   /* at the best iterate */
+  int ok;
+} opt_task;
+
+/* The scan of R(U) = k F(U) - B(V(U)) on NN_OPT nodes for every lane (MODEL §3.8). */
+static void opt_scan(opt_batch *b) {
+  double Flo[LANES], Fhi[LANES], mq[LANES], q[LANES], F[LANES], h[LANES], nU[LANES];
+  double V[LANES], Vq[LANES], hG[LANES];
+  int at[LANES];
+  lanes_eval(&b->lf, LANES, b->lo, Flo, NULL, NULL, NULL);
+  lanes_eval(&b->lf, LANES, b->hi, Fhi, NULL, NULL, NULL);
+  for (int j = 0; j < NN_OPT; ++j) {
+    /* nodes: the two ends (n = 0 and n = N) and J_OPT cell-centred blended nodes,
+     * half uniform in U and half uniform in F(U) */
+    double t = (j - 0.5) / (double)J_OPT;
+    for (int i = 0; i < LANES; ++i) mq[i] = Flo[i] + t * (Fhi[i] - Flo[i]);
+    psw_family_Finv_batch(b->lf.kind, LANES, b->lf.p0, b->lf.p1, b->lf.p2, b->lf.M, mq, q);
+    double *x = b->x[j];
+    for (int i = 0; i < LANES; ++i) {
+      double xu = b->lo[i] + t * (b->hi[i] - b->lo[i]);
+      double xb = Fhi[i] > Flo[i] && isfinite(q[i]) ? 0.5 * (xu + fmin(fmax(q[i], b->lo[i]), b->hi[i]))
+                                                    : xu;
+      x[i] = j == 0 ? b->lo[i] : j == NN_OPT - 1 ? b->hi[i] : xb;
+    }
+    lanes_eval(&b->lf, LANES, x, F, NULL, h, NULL);
+    for (int i = 0; i < LANES; ++i) {
+      nU[i] = (x[i] + h[i] + b->c[i]) / b->k[i];
+      int up = b->k[i] > 0.0;
+      at[i] = (j == 0 && up) || (j == NN_OPT - 1 && !up) || !(nU[i] > 0.0)          ? -1
+              : (j == NN_OPT - 1 && up) || (j == 0 && !up) || !(nU[i] < b->lg.M[i]) ? 1
+                                                                                     : 0;
+      mq[i] = at[i] ? 0.5 * b->lg.M[i] : nU[i];
+    }
+    psw_family_Finv_batch(b->lg.kind, LANES, b->lg.p0, b->lg.p1, b->lg.p2, b->lg.M, mq, Vq);
+    for (int i = 0; i < LANES; ++i) {
+      V[i] = at[i] < 0 ? b->gu0[i] : at[i] > 0 ? b->gu1[i] : Vq[i];
+      if (!isfinite(V[i])) V[i] = 0.0; /* the residual is set to +-inf below */
+    }
+    lanes_eval(&b->lg, LANES, V, NULL, NULL, hG, NULL);
+    double *r = b->r[j];
+#pragma omp simd
+    for (int i = 0; i < LANES; ++i) {
+      r[i] = b->k[i] * F[i] - (V[i] + hG[i] + b->d[i]);
+      b->fm[j][i] = F[i] / b->lf.M[i];
+      b->fn[j][i] = nU[i] / b->lg.M[i];
+    }
+    for (int i = 0; i < LANES; ++i) {
+      if (at[i] < 0 && !isfinite(b->gu0[i])) r[i] = INFINITY;
+      if (at[i] > 0 && !isfinite(b->gu1[i])) r[i] = -INFINITY;
+    }
+  }
+}
+
+/* Sign changes of one lane's scan -> tasks. Returns -1 to escalate. */
+static int opt_lane_tasks(const opt_batch *b, int i, opt_task *tasks, int *nt) {
+  double xs[NN_OPT], rs[NN_OPT];
+  for (int j = 0; j < NN_OPT; ++j) xs[j] = b->x[j][i], rs[j] = b->r[j][i];
+  if (seq_suspicious(xs, rs, NN_OPT, 1)) return -1; /* R is smooth inside (u0, u1) */
+  for (int j = 1; j + 2 < NN_OPT; ++j) /* under-resolved cells (ends excluded) */
+    if (fabs(b->fm[j + 1][i] - b->fm[j][i]) > 5.0 * MOVE_MAX ||
+        fabs(b->fn[j + 1][i] - b->fn[j][i]) > 5.0 * MOVE_MAX)
+      return -1;
+  int nr = 0;
+  for (int j = 0; j + 1 < NN_OPT; ++j) {
+    if ((rs[j] < 0.0) == (rs[j + 1] < 0.0)) continue;
+    if (++nr > MAX_R) return -1;
+    opt_task *t = &tasks[(*nt)++];
+    t->lane = i, t->xl = xs[j], t->xr = xs[j + 1], t->ok = 0;
+    if (isfinite(rs[j]) && isfinite(rs[j + 1])) {
+      double w = rs[j] / (rs[j] - rs[j + 1]);
+      t->U = xs[j] + w * (xs[j + 1] - xs[j]);
+    } else {
+      t->U = 0.5 * (xs[j] + xs[j + 1]);
+    }
+  }
+  return 0;
+}
+
+/* Newton in (U, V) on the FOC system (MODEL §3.2, e = 0) for up to LANES tasks at
+ * once, lane by lane the same steps as a scalar polish: keep the best iterate,
+ * stop when the residual stops falling (after 6 steps), vanishes or the step is
+ * lost; steps that leave (u0, u1) are halved back inside. */
+static void opt_polish(const opt_batch *b, opt_task *tk, int nt) {
+  lanes_fam lf, lg;
+  double k[LANES], c[LANES], d[LANES], S[LANES], fu0[LANES], fu1[LANES], gu0[LANES], gu1[LANES];
+  double U[LANES], V[LANES], F[LANES], Fp[LANES], hF[LANES], hpF[LANES];
+  double G[LANES], Gp[LANES], hG[LANES], hpG[LANES], best[LANES], nU[LANES], Vq[LANES];
+  int done[LANES];
+  long its[LANES];
+  lf.kind = b->lf.kind, lg.kind = b->lg.kind;
+  for (int q = 0; q < LANES; ++q) {
+    int i = tk[q < nt ? q : 0].lane;
+    lf.p0[q] = b->lf.p0[i], lf.p1[q] = b->lf.p1[i], lf.p2[q] = b->lf.p2[i], lf.M[q] = b->lf.M[i];
+    lg.p0[q] = b->lg.p0[i], lg.p1[q] = b->lg.p1[i], lg.p2[q] = b->lg.p2[i], lg.M[q] = b->lg.M[i];
+    k[q] = b->k[i], c[q] = b->c[i], d[q] = b->d[i], S[q] = b->S[i];
+    fu0[q] = b->fu0[i], fu1[q] = b->fu1[i], gu0[q] = b->gu0[i], gu1[q] = b->gu1[i];
+    U[q] = tk[q < nt ? q : 0].U;
+    best[q] = INFINITY, done[q] = 0, its[q] = 0;
+  }
+  /* the start in V: n = A(U)/k, V = G^{-1}(n); off (0, N): phi_G^{-1}(k F(U) - d) */
+  lanes_eval(&lf, LANES, U, F, NULL, hF, NULL);
+  for (int q = 0; q < LANES; ++q) {
+    nU[q] = (U[q] + hF[q] + c[q]) / k[q];
+    Vq[q] = nU[q] > 0.0 && nU[q] < lg.M[q] ? nU[q] : 0.5 * lg.M[q];
+  }
+  psw_family_Finv_batch(lg.kind, LANES, lg.p0, lg.p1, lg.p2, lg.M, Vq, V);
+  for (int q = 0; q < nt; ++q)
+    if (!(nU[q] > 0.0 && nU[q] < lg.M[q]) || !isfinite(V[q])) {
+      psw_family fam = lanes_family(&lg, q);
+      side s = {&fam, gu0[q], gu1[q], fam.M, psw_family_spread(&fam)};
+      V[q] = side_phi_inv(&s, k[q] * F[q] - d[q], &its[q]);
+      if (!isfinite(V[q])) done[q] = 1;
+    }
+  for (int q = nt; q < LANES; ++q) V[q] = V[0], done[q] = 1;
+  double bU[LANES], bV[LANES], bv[8][LANES];
+  for (int it = 0; it < 40; ++it) {
+    lanes_eval(&lf, LANES, U, F, Fp, hF, hpF);
+    lanes_eval(&lg, LANES, V, G, Gp, hG, hpG);
+    int active = 0;
+    for (int q = 0; q < LANES; ++q) {
+      if (done[q]) continue;
+      double E1 = U[q] + hF[q] + c[q] - k[q] * G[q], E2 = V[q] + hG[q] + d[q] - k[q] * F[q];
+      double res = fabs(E1) + fabs(E2);
+      if (!isfinite(res)) {
+        done[q] = 1;
+        continue;
+      }
+      if (res < best[q]) {
+        best[q] = res, bU[q] = U[q], bV[q] = V[q];
+        bv[0][q] = F[q], bv[1][q] = Fp[q], bv[2][q] = hF[q], bv[3][q] = hpF[q];
+        bv[4][q] = G[q], bv[5][q] = Gp[q], bv[6][q] = hG[q], bv[7][q] = hpG[q];
+      } else if (it > 6) {
+        done[q] = 1;
+        continue;
+      }
+      if (res == 0.0) {
+        done[q] = 1;
+        continue;
+      }
+      ++its[q];
+      double dA = 1.0 + hpF[q], dB = 1.0 + hpG[q], j12 = -k[q] * Gp[q], j21 = -k[q] * Fp[q];
+      double det = dA * dB - j12 * j21;
+      if (!(det != 0.0) || !isfinite(det)) {
+        done[q] = 1;
+        continue;
+      }
+      double nu = U[q] - (E1 * dB - E2 * j12) / det, nv = V[q] - (dA * E2 - j21 * E1) / det;
+      if (nu <= fu0[q]) nu = 0.5 * (U[q] + fu0[q]);
+      if (nu >= fu1[q]) nu = 0.5 * (U[q] + fu1[q]);
+      if (nv <= gu0[q]) nv = 0.5 * (V[q] + gu0[q]);
+      if (nv >= gu1[q]) nv = 0.5 * (V[q] + gu1[q]);
+      if (!isfinite(nu) || !isfinite(nv) || (nu == U[q] && nv == V[q])) {
+        done[q] = 1;
+        continue;
+      }
+      U[q] = nu, V[q] = nv;
+      ++active;
+    }
+    if (!active) break;
+  }
+  for (int q = 0; q < nt; ++q) {
+    opt_task *t = &tk[q];
+    t->ok = best[q] <= 1e-10 * S[q] && bU[q] > fu0[q] && bU[q] < fu1[q] && bV[q] > gu0[q] &&
+            bV[q] < gu1[q] && bU[q] >= t->xl && bU[q] <= t->xr;
+    if (!t->ok) continue;
+    t->U = bU[q], t->V = bV[q];
+    t->F = bv[0][q], t->Fp = bv[1][q], t->hF = bv[2][q], t->hpF = bv[3][q];
+    t->G = bv[4][q], t->Gp = bv[5][q], t->hG = bv[6][q], t->hpG = bv[7][q];
+  }
+  for (int q = 0; q < nt; ++q) ((opt_batch *)b)->iters[tk[q].lane] += its[q];
+}
+
+/* A candidate from a polished task, with the values of its last evaluation
+ * (the same quantities as cand_eval, MODEL §3.3, e = 0). */
+static void cand_from_task(const model *md, const opt_task *t, cand *c) {
+  *c = (cand){t->U, t->V, PSW_SIDE_INTERIOR, PSW_SIDE_INTERIOR, 1, 0, 0, 0, t->F, t->G};
+  c->P = model_profit_UV(md, t->U, t->V, t->F, t->G);
+  double q1 = 1.0 + t->hpF, q2 = 1.0 + t->hpG, q = q1 * q2 - md->k * md->k * t->Fp * t->Gp;
+  c->local_max = q1 > 0.0 && q > 0.0;
+  c->strict_max = q1 > 1e-9 && q > 1e-9 * fmax(1.0, fabs(q1 * q2));
+}
+
+/* Candidates, best and status of one lane (MODEL §3.8). Returns 0, or -1 to
+ * escalate. *bt: the task of the chosen interior point (NULL on a face). */
+static int opt_lane_finish(model *md, const opt_task *tk, int nt, psw_opt_result *out,
+                           const opt_task **bt, double *fU, double *fV) {
   const psw_point *p = md->pt;
   double k = md->k, M = md->F.M, N = md->G.M;
-  if (seq_suspicious(x, r, nn, 1)) return -1; /* R is smooth inside (u0, u1) */
-  for (int j = 1; j + 2 < nn; ++j) { /* under-resolved cells (ends excluded) */
-    double m0 = side_F(&md->F, x[j]) / M, m1 = side_F(&md->F, x[j + 1]) / M;
-    double n0 = model_A(md, x[j], NULL) / (k * N), n1 = model_A(md, x[j + 1], NULL) / (k * N);
-    if (fabs(m1 - m0) > 5.0 * MOVE_MAX || fabs(n1 - n0) > 5.0 * MOVE_MAX) return -1;
-  }
   cand c[MAX_R + 8];
+  const opt_task *ct[MAX_R + 8];
   int nc = 0;
-  for (int j = 0; j + 1 < nn; ++j) {
-    if ((r[j] < 0.0) == (r[j + 1] < 0.0)) continue;
-    if (nc >= MAX_R) return -1;
-    double U;
-    if (isfinite(r[j]) && isfinite(r[j + 1])) {
-      double t = r[j] / (r[j] - r[j + 1]);
-      U = x[j] + t * (x[j + 1] - x[j]);
-    } else {
-      U = 0.5 * (x[j] + x[j + 1]);
-    }
-    double nU = model_A(md, U, NULL) / k, V;
-    if (nU > 0.0 && nU < N)
-      V = psw_family_Finv(md->G.fam, nU);
-    else
-      V = phi_inv_newton(&md->G, k * side_F(&md->F, U) - p->d, &md->iters);
-    if (!isfinite(V)) V = phi_inv_newton(&md->G, k * side_F(&md->F, U) - p->d, &md->iters);
-    if (!foc_polish(md, &U, &V)) return -1;
-    if (!(U >= x[j] && U <= x[j + 1])) return -1;
-    c[nc++] = (cand){U, V, PSW_SIDE_INTERIOR, PSW_SIDE_INTERIOR, 1, 0, 0, 0, 0, 0};
+  for (int q = 0; q < nt; ++q) {
+    if (!tk[q].ok) return -1;
+    ct[nc] = &tk[q];
+    cand_from_task(md, &tk[q], &c[nc++]);
   }
   /* faces (e = 0: each edge FOC is phi = const, one root) and vertices */
   double Uf[2] = {md->F.u0, md->F.u1}, Vf[2] = {md->G.u0, md->G.u1};
@@ -385,21 +604,30 @@ static int opt_from_scan(model *md, const double *x, const double *r, int nn,
   for (int a = 0; a < 2; ++a) {
     if (!isfinite(Uf[a])) continue;
     double V = phi_inv_newton(&md->G, (a ? k * M : 0.0) - p->d, &md->iters);
-    if (V > md->G.u0 && V < md->G.u1)
-      c[nc++] = (cand){Uf[a], V, sd[a], PSW_SIDE_INTERIOR, 0, 0, 0, 0, 0, 0};
-    for (int b = 0; b < 2; ++b)
-      if (isfinite(Vf[b])) c[nc++] = (cand){Uf[a], Vf[b], sd[a], sd[b], 0, 0, 0, 0, 0, 0};
+    if (V > md->G.u0 && V < md->G.u1) {
+      ct[nc] = NULL;
+      c[nc] = (cand){Uf[a], V, sd[a], PSW_SIDE_INTERIOR, 0, 0, 0, 0, 0, 0};
+      cand_eval(md, &c[nc++]);
+    }
+    for (int bb = 0; bb < 2; ++bb)
+      if (isfinite(Vf[bb])) {
+        ct[nc] = NULL;
+        c[nc] = (cand){Uf[a], Vf[bb], sd[a], sd[bb], 0, 0, 0, 0, 0, 0};
+        cand_eval(md, &c[nc++]);
+      }
   }
-  for (int b = 0; b < 2; ++b) {
-    if (!isfinite(Vf[b])) continue;
-    double U = phi_inv_newton(&md->F, (b ? k * N : 0.0) - p->c, &md->iters);
-    if (U > md->F.u0 && U < md->F.u1)
-      c[nc++] = (cand){U, Vf[b], PSW_SIDE_INTERIOR, sd[b], 0, 0, 0, 0, 0, 0};
+  for (int bb = 0; bb < 2; ++bb) {
+    if (!isfinite(Vf[bb])) continue;
+    double U = phi_inv_newton(&md->F, (bb ? k * N : 0.0) - p->c, &md->iters);
+    if (U > md->F.u0 && U < md->F.u1) {
+      ct[nc] = NULL;
+      c[nc] = (cand){U, Vf[bb], PSW_SIDE_INTERIOR, sd[bb], 0, 0, 0, 0, 0, 0};
+      cand_eval(md, &c[nc++]);
+    }
   }
   if (nc == 0) return -1;
   int best = 0, any_local = 0;
   for (int i = 0; i < nc; ++i) {
-    cand_eval(md, &c[i]);
     any_local |= c[i].local_max;
     if (c[i].P > c[best].P) best = i;
   }
@@ -409,7 +637,22 @@ static int opt_from_scan(model *md, const double *x, const double *r, int nn,
     if (i != best && c[i].P >= b->P - tie_tol &&
         (fabs(c[i].m - b->m) > 1e-7 * M || fabs(c[i].n - b->n) > 1e-7 * N))
       return -1; /* ties: the reference decides */
-  opt_result_finish(md, b->U, b->V, b->side_m, b->side_n, out);
+  *bt = ct[best];
+  if (ct[best]) { /* interior: the values of the polish, as opt_result_finish */
+    const opt_task *t = ct[best];
+    out->U = t->U, out->V = t->V, out->m = t->F, out->n = t->G;
+    out->f = p->a * t->G - t->U;
+    out->g = p->b * t->F - t->V;
+    out->P = b->P;
+    out->side_m = out->side_n = PSW_SIDE_INTERIOR;
+    out->below_cost_m = (int8_t)(t->F > 0.0 && out->f < p->c);
+    out->below_cost_n = (int8_t)(t->G > 0.0 && out->g < p->d);
+    out->h_m = t->hF, out->h_n = t->hG;
+    out->soc_q1 = 1.0 + t->hpF;
+    out->soc_q = out->soc_q1 * (1.0 + t->hpG) - k * k * t->Fp * t->Gp;
+  } else {
+    opt_result_finish(md, b->U, b->V, b->side_m, b->side_n, out);
+  }
   if (b->interior)
     out->status = b->strict_max ? PSW_STATUS_OK : PSW_STATUS_DEGENERATE;
   else
@@ -423,108 +666,137 @@ static int opt_from_scan(model *md, const double *x, const double *r, int nn,
   return 0;
 }
 
+/* Is the equilibrium at fees (f, g) unique? With e = 0 every equilibrium has
+ * U = a n - f and V = b m - g, and U - a G(b F(U) - g) + f has slope 1 - ab F'G':
+ * if ab sup F' sup G' < 1 over those ranges it has one root (MODEL §2.2). */
+static int eq_unique(const psw_point *p, double f, double g) {
+  double ab = p->a * p->b;
+  if (ab <= 0.0) return 1;
+  double aN = p->a * p->prov.M, bM = p->b * p->cust.M;
+  double sF = psw_family_Fp_sup(&p->cust, fmin(0.0, aN) - f, fmax(0.0, aN) - f);
+  double sG = psw_family_Fp_sup(&p->prov, fmin(0.0, bM) - g, fmax(0.0, bM) - g);
+  return ab * sF * sG < 1.0 - 1e-9;
+}
+
+/* The equilibria at the optimal fees must contain the selected one, and none may give
+ * more profit (MODEL §3.6). Fills n_eq and the stability; 0 when the check fails. */
+static int opt_check_eq(const model *md, const psw_eq_result *eq, double U, double V,
+                        psw_opt_result *r) {
+  const psw_point *pp = md->pt;
+  int found = 0;
+  for (int q = 0; q < eq->count; ++q)
+    if (fabs(eq->m[q] - r->m) <= 1e-9 * md->F.M && fabs(eq->n[q] - r->n) <= 1e-9 * md->G.M)
+      found = 1;
+  double tol = 1e-10 * fabs(r->P) + 1e-13 * md->PS + 1e-9 * fabs(r->P);
+  for (int q = 0; q < eq->count; ++q)
+    if (eq->m[q] * (r->f - pp->c) + eq->n[q] * (r->g - pp->d) > r->P + tol) found = 0;
+  if (!found || (eq->status != PSW_STATUS_OK && eq->status != PSW_STATUS_DEGENERATE)) return 0;
+  model_eq_stability(md, U, V, &r->eq_det, &r->eq_stable);
+  r->n_eq = eq->count;
+  r->iter = (int16_t)fmin(32767.0, (double)(md->iters + NN_OPT));
+  return 1;
+}
+
 static void opt_lanes(const psw_point *const *pts, int cnt, psw_opt_result *const *out) {
-  lanes_fam lf, lg;
-  static const int nn = J_OPT + 2;
-  double x[J_OPT + 2][LANES], r[J_OPT + 2][LANES];
-  double lo[LANES], hi[LANES], Flo[LANES], Fhi[LANES], kk[LANES], cc[LANES], dd[LANES];
-  double F[LANES], h[LANES], V[LANES], hG[LANES], Gv[LANES];
-  int fast[LANES];
-  long iters[LANES];
-  lf.kind = pts[0]->cust.kind;
-  lg.kind = pts[0]->prov.kind;
+  opt_batch b;
+  opt_task tk[MAX_TASKS];
+  int nt = 0, first[LANES], ntask[LANES], ok[LANES];
+  b.cnt = cnt;
+  b.lf.kind = pts[0]->cust.kind;
+  b.lg.kind = pts[0]->prov.kind;
+  double ylo[LANES], yhi[LANES];
   for (int i = 0; i < cnt; ++i) {
     const psw_point *p = pts[i];
-    lanes_fam_set(&lf, i, &p->cust);
-    lanes_fam_set(&lg, i, &p->prov);
-    kk[i] = p->a + p->b, cc[i] = p->c, dd[i] = p->d;
-    fast[i] = p->e_m == 0.0 && p->e_n == 0.0 && kk[i] != 0.0;
-    iters[i] = 0;
-    lo[i] = hi[i] = 0.0;
-    if (fast[i]) {
-      model md;
-      model_init(&md, p);
-      /* sub-interval where 0 < n(U) = A(U)/k < N, within (u0, u1) */
-      double kN = kk[i] * p->prov.M;
-      lo[i] = fmax(phi_inv_newton(&md.F, fmin(0.0, kN) - p->c, &iters[i]), md.F.u0);
-      hi[i] = fmin(phi_inv_newton(&md.F, fmax(0.0, kN) - p->c, &iters[i]), md.F.u1);
-      if (!(lo[i] < hi[i]) || !isfinite(lo[i]) || !isfinite(hi[i])) fast[i] = 0;
-    }
+    b.pt[i] = p, b.out[i] = out[i];
+    lanes_fam_set(&b.lf, i, &p->cust);
+    lanes_fam_set(&b.lg, i, &p->prov);
+    b.k[i] = p->a + p->b, b.c[i] = p->c, b.d[i] = p->d;
+    b.S[i] = psw_point_scale(p);
+    b.fu0[i] = psw_family_u0(&p->cust), b.fu1[i] = psw_family_u1(&p->cust);
+    b.gu0[i] = psw_family_u0(&p->prov), b.gu1[i] = psw_family_u1(&p->prov);
+    b.fast[i] = p->e_m == 0.0 && p->e_n == 0.0 && b.k[i] != 0.0;
+    b.iters[i] = 0;
+    /* the window where 0 < n(U) = A(U)/k < N */
+    double kN = b.k[i] * p->prov.M;
+    ylo[i] = b.fast[i] ? fmin(0.0, kN) - p->c : 0.0;
+    yhi[i] = b.fast[i] ? fmax(0.0, kN) - p->c : 1.0;
   }
-  lanes_eval(&lf, cnt, lo, Flo, NULL, NULL, NULL);
-  lanes_eval(&lf, cnt, hi, Fhi, NULL, NULL, NULL);
-  for (int j = 0; j < nn; ++j) {
-    /* nodes: the two ends (n = 0 and n = N) and J_OPT cell-centred blended nodes */
-    for (int i = 0; i < cnt; ++i) {
-      side s = {&pts[i]->cust, 0, 0, 0, 0};
-      double t = (j - 0.5) / (double)J_OPT;
-      x[j][i] = j == 0 ? lo[i] : j == nn - 1 ? hi[i] : blend_node(&s, lo[i], hi[i], Flo[i], Fhi[i], t);
-    }
-    lanes_eval(&lf, cnt, x[j], F, NULL, h, NULL);
-    int at[LANES]; /* -1: n = 0 end, +1: n = N end, 0: inside */
-    for (int i = 0; i < cnt; ++i) {
-      double nU = (x[j][i] + h[i] + cc[i]) / kk[i];
-      int up = kk[i] > 0.0;
-      at[i] = (j == 0 && up) || (j == nn - 1 && !up) || !(nU > 0.0)   ? -1
-              : (j == nn - 1 && up) || (j == 0 && !up) || !(nU < lg.M[i]) ? 1
-                                                                          : 0;
-      V[i] = at[i] < 0   ? psw_family_u0(&pts[i]->prov)
-             : at[i] > 0 ? psw_family_u1(&pts[i]->prov)
-                         : psw_family_Finv(&pts[i]->prov, nU);
-    }
-    for (int i = 0; i < cnt; ++i)
-      if (!isfinite(V[i])) V[i] = 0.0; /* fixed below */
-    lanes_eval(&lg, cnt, V, Gv, NULL, hG, NULL);
-#pragma omp simd
-    for (int i = 0; i < cnt; ++i) r[j][i] = kk[i] * F[i] - (V[i] + hG[i] + dd[i]);
-    for (int i = 0; i < cnt; ++i) {
-      if (at[i] < 0 && !isfinite(psw_family_u0(&pts[i]->prov))) r[j][i] = INFINITY;
-      if (at[i] > 0 && !isfinite(psw_family_u1(&pts[i]->prov))) r[j][i] = -INFINITY;
-    }
+  for (int i = cnt; i < LANES; ++i) b.fast[i] = 0, b.iters[i] = 0;
+  lanes_fam_pad(&b.lf, cnt);
+  lanes_fam_pad(&b.lg, cnt);
+  double *pv[] = {b.k, b.c, b.d, b.S, b.fu0, b.fu1, b.gu0, b.gu1, ylo, yhi};
+  for (size_t v = 0; v < sizeof pv / sizeof *pv; ++v) pad(pv[v], cnt);
+  phi_inv_lanes(&b.lf, ylo, b.lo, b.iters);
+  phi_inv_lanes(&b.lf, yhi, b.hi, b.iters);
+  for (int i = 0; i < LANES; ++i) {
+    b.lo[i] = fmax(b.lo[i], b.fu0[i]);
+    b.hi[i] = fmin(b.hi[i], b.fu1[i]);
+    if (!(b.lo[i] < b.hi[i]) || !isfinite(b.lo[i]) || !isfinite(b.hi[i])) b.fast[i] = 0;
+    if (!b.fast[i]) b.lo[i] = -1.0, b.hi[i] = 1.0; /* placeholders: any finite window */
   }
+  opt_scan(&b);
   for (int i = 0; i < cnt; ++i) {
-    model md;
-    model_init(&md, pts[i]);
-    md.iters = iters[i];
-    double xs[J_OPT + 2], rs[J_OPT + 2], U, Vv;
-    for (int j = 0; j < nn; ++j) xs[j] = x[j][i], rs[j] = r[j][i];
-    int ok = fast[i] && opt_from_scan(&md, xs, rs, nn, out[i], &U, &Vv) == 0;
-    if (ok) {
-      /* the equilibria at the optimal fees; the selected one must be among them */
-      psw_eq_result eq;
-      const psw_point *pp = pts[i];
-      if (out[i]->side_m == PSW_SIDE_INTERIOR && out[i]->side_n == PSW_SIDE_INTERIOR) {
-        psw_eq_result *pe = &eq;
-        long it = 0;
-        eq_lanes(&pp, 1, &out[i]->f, &out[i]->g, &pe, &it);
-        md.iters += it;
-      } else {
-        /* the selected equilibrium sits on a kink (limit fees): the reference scan,
-         * seeded with it, counts the equilibria there */
-        double seed[2] = {U, Vv};
-        ref_equilibria(&md, out[i]->f, out[i]->g, seed, &eq);
-      }
-      int found = 0;
-      for (int q = 0; q < eq.count; ++q)
-        if (fabs(eq.m[q] - out[i]->m) <= 1e-9 * md.F.M && fabs(eq.n[q] - out[i]->n) <= 1e-9 * md.G.M)
-          found = 1;
-      double tol = 1e-10 * fabs(out[i]->P) + 1e-13 * md.PS + 1e-9 * fabs(out[i]->P);
-      for (int q = 0; q < eq.count; ++q)
-        if (eq.m[q] * (out[i]->f - pp->c) + eq.n[q] * (out[i]->g - pp->d) > out[i]->P + tol)
-          found = 0;
-      if (!found || (eq.status != PSW_STATUS_OK && eq.status != PSW_STATUS_DEGENERATE)) ok = 0;
-      if (ok) {
-        model_eq_stability(&md, U, Vv, &out[i]->eq_det, &out[i]->eq_stable);
-        out[i]->n_eq = eq.count;
-        out[i]->iter = (int16_t)fmin(32767.0, (double)(md.iters + nn));
-      }
+    first[i] = nt, ntask[i] = 0;
+    ok[i] = b.fast[i] && opt_lane_tasks(&b, i, tk, &nt) == 0;
+    if (!ok[i]) nt = first[i];
+    ntask[i] = nt - first[i];
+  }
+  for (int q = 0; q < nt; q += LANES) opt_polish(&b, tk + q, nt - q < LANES ? nt - q : LANES);
+
+  /* candidates; equilibria at the optimal fees: certified unique, or scanned below */
+  const psw_point *ep[LANES];
+  psw_eq_result eqr[LANES], *epr[LANES];
+  double ef[LANES], eg[LANES], fU[LANES], fV[LANES];
+  int elane[LANES], ne = 0;
+  model md[LANES];
+  for (int i = 0; i < cnt; ++i) {
+    model_init(&md[i], pts[i]);
+    md[i].iters = b.iters[i];
+    if (!ok[i]) continue;
+    const opt_task *bt = NULL;
+    if (opt_lane_finish(&md[i], tk + first[i], ntask[i], out[i], &bt, &fU[i], &fV[i]) != 0) {
+      ok[i] = 0;
+      continue;
     }
-    atomic_fetch_add(&n_lanes, 1);
-    if (!ok) {
-      atomic_fetch_add(&n_escalated, 1);
+    psw_opt_result *r = out[i];
+    if (bt && eq_unique(pts[i], r->f, r->g)) {
+      r->n_eq = 1;
+      if (isinf(md[i].F.u0) && isinf(md[i].F.u1) && isinf(md[i].G.u0) && isinf(md[i].G.u1)) {
+        r->eq_det = 1.0 - pts[i]->a * pts[i]->b * bt->Fp * bt->Gp; /* tr A = 0 at e = 0 */
+        r->eq_stable = r->eq_det > 0.0;
+      } else {
+        model_eq_stability(&md[i], fU[i], fV[i], &r->eq_det, &r->eq_stable);
+      }
+      r->iter = (int16_t)fmin(32767.0, (double)(md[i].iters + NN_OPT));
+      continue;
+    }
+    if (bt) { /* interior, not certified: the batched equilibrium scan */
+      ep[ne] = pts[i], epr[ne] = &eqr[ne], ef[ne] = r->f, eg[ne] = r->g, elane[ne++] = i;
+      continue;
+    }
+    /* the selected equilibrium sits on a kink (limit fees): the reference scan,
+     * seeded with it, counts the equilibria there */
+    double seed[2] = {fU[i], fV[i]};
+    ref_equilibria(&md[i], r->f, r->g, seed, &eqr[0]);
+    ok[i] = opt_check_eq(&md[i], &eqr[0], fU[i], fV[i], r);
+  }
+  if (ne) {
+    long it = 0;
+    eq_lanes(ep, ne, ef, eg, epr, &it);
+    for (int e = 0; e < ne; ++e) {
+      int i = elane[e];
+      md[i].iters += eqr[e].iter;
+      ok[i] = opt_check_eq(&md[i], &eqr[e], fU[i], fV[i], out[i]);
+    }
+  }
+  long nesc = 0;
+  for (int i = 0; i < cnt; ++i)
+    if (!ok[i]) {
+      ++nesc;
       psw_solver_reference.solve_optimum(NULL, 1, pts[i], out[i]);
     }
-  }
+  atomic_fetch_add(&n_lanes, cnt);
+  atomic_fetch_add(&n_escalated, nesc);
 }
 
 static void newton_solve_optimum(const psw_solver_opts *o, int n, const psw_point *pts,

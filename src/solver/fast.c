@@ -402,6 +402,8 @@ typedef struct opt_batch {
 typedef struct opt_task {
   int lane;
   double xl, xr;                                 /* the scan cell */
+  int bisect;                                    /* an end of the cell has R = +-inf */
+  int left_pos;                                  /* R > 0 at xl */
   double U, V, F, Fp, hF, hpF, G, Gp, hG, hpG;   /* at the best iterate */
   int ok;
 } opt_task;
@@ -469,8 +471,9 @@ static int opt_lane_tasks(const opt_batch *b, int i, opt_task *tasks, int *nt) {
     if ((rs[j] < 0.0) == (rs[j + 1] < 0.0)) continue;
     if (++nr > MAX_R) return -1;
     opt_task *t = &tasks[(*nt)++];
-    t->lane = i, t->xl = xs[j], t->xr = xs[j + 1], t->ok = 0;
-    if (isfinite(rs[j]) && isfinite(rs[j + 1])) {
+    t->lane = i, t->xl = xs[j], t->xr = xs[j + 1], t->ok = 0, t->left_pos = rs[j] > 0.0;
+    t->bisect = !(isfinite(rs[j]) && isfinite(rs[j + 1]));
+    if (!t->bisect) {
       double w = rs[j] / (rs[j] - rs[j + 1]);
       t->U = xs[j] + w * (xs[j + 1] - xs[j]);
     } else {
@@ -478,6 +481,11 @@ static int opt_lane_tasks(const opt_batch *b, int i, opt_task *tasks, int *nt) {
     }
   }
   return 0;
+}
+
+/* A root on a scan node can come out a few ulps beyond its cell. */
+static double cell_tol(const opt_task *t) {
+  return 1e-9 * (t->xr - t->xl) + 8.0 * DBL_EPSILON * (fabs(t->xl) + fabs(t->xr));
 }
 
 /* Newton in (U, V) on the FOC system (MODEL §3.2, e = 0) for up to LANES tasks at
@@ -500,6 +508,42 @@ static void opt_polish(const opt_batch *b, opt_task *tk, int nt) {
     fu0[q] = b->fu0[i], fu1[q] = b->fu1[i], gu0[q] = b->gu0[i], gu1[q] = b->gu1[i];
     U[q] = tk[q < nt ? q : 0].U;
     best[q] = INFINITY, done[q] = 0, its[q] = 0;
+  }
+  /* A cell next to a window end (R = +-inf there, where n reaches 0 or N): Newton in
+   * (U, V) from its middle can stall on the steep side, so bisect R on the cell first,
+   * with the scan's own formulas, down to 2^-40 of the cell. */
+  int nbis = 0;
+  for (int q = 0; q < nt; ++q) nbis += tk[q].bisect;
+  if (nbis) {
+    double lo[LANES], hi[LANES], mq[LANES];
+    for (int q = 0; q < LANES; ++q) lo[q] = tk[q < nt ? q : 0].xl, hi[q] = tk[q < nt ? q : 0].xr;
+    for (int it = 0; it < 40; ++it) {
+      lanes_eval(&lf, LANES, U, F, NULL, hF, NULL);
+      int at[LANES];
+      for (int q = 0; q < LANES; ++q) {
+        nU[q] = (U[q] + hF[q] + c[q]) / k[q];
+        at[q] = !(nU[q] > 0.0) ? -1 : !(nU[q] < lg.M[q]) ? 1 : 0;
+        mq[q] = at[q] ? 0.5 * lg.M[q] : nU[q];
+      }
+      psw_family_Finv_batch(lg.kind, LANES, lg.p0, lg.p1, lg.p2, lg.M, mq, Vq);
+      for (int q = 0; q < LANES; ++q) {
+        V[q] = at[q] < 0 ? gu0[q] : at[q] > 0 ? gu1[q] : Vq[q];
+        if (!isfinite(V[q])) V[q] = 0.0;
+      }
+      lanes_eval(&lg, LANES, V, NULL, NULL, hG, NULL);
+      for (int q = 0; q < nt; ++q) {
+        if (!tk[q].bisect) continue;
+        double R = k[q] * F[q] - (V[q] + hG[q] + d[q]);
+        if (at[q] < 0 && !isfinite(gu0[q])) R = INFINITY;
+        if (at[q] > 0 && !isfinite(gu1[q])) R = -INFINITY;
+        if ((R > 0.0) == tk[q].left_pos)
+          lo[q] = U[q];
+        else
+          hi[q] = U[q];
+        U[q] = 0.5 * (lo[q] + hi[q]);
+        ++its[q];
+      }
+    }
   }
   /* the start in V: n = A(U)/k, V = G^{-1}(n); off (0, N): phi_G^{-1}(k F(U) - d) */
   lanes_eval(&lf, LANES, U, F, NULL, hF, NULL);
@@ -565,7 +609,7 @@ static void opt_polish(const opt_batch *b, opt_task *tk, int nt) {
   for (int q = 0; q < nt; ++q) {
     opt_task *t = &tk[q];
     t->ok = best[q] <= 1e-10 * S[q] && bU[q] > fu0[q] && bU[q] < fu1[q] && bV[q] > gu0[q] &&
-            bV[q] < gu1[q] && bU[q] >= t->xl && bU[q] <= t->xr;
+            bV[q] < gu1[q] && bU[q] >= t->xl - cell_tol(t) && bU[q] <= t->xr + cell_tol(t);
     if (!t->ok) continue;
     t->U = bU[q], t->V = bV[q];
     t->F = bv[0][q], t->Fp = bv[1][q], t->hF = bv[2][q], t->hpF = bv[3][q];

@@ -41,6 +41,34 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* "model name" of the first CPU in /proc/cpuinfo, or "unknown". */
+static void cpu_model(char *buf, size_t len) {
+  snprintf(buf, len, "unknown");
+  FILE *fp = fopen("/proc/cpuinfo", "r");
+  if (!fp) return;
+  char line[512];
+  while (fgets(line, sizeof line, fp)) {
+    char *colon = strchr(line, ':');
+    if (!strncmp(line, "model name", 10) && colon) {
+      colon += 1 + (colon[1] == ' ');
+      colon[strcspn(colon, "\n")] = '\0';
+      snprintf(buf, len, "%s", colon);
+      break;
+    }
+  }
+  fclose(fp);
+}
+
+/* A string with its JSON specials escaped. */
+static void json_str(FILE *fp, const char *s) {
+  fputc('"', fp);
+  for (; *s; ++s) {
+    if (*s == '"' || *s == '\\') fputc('\\', fp);
+    if ((unsigned char)*s >= 0x20) fputc(*s, fp);
+  }
+  fputc('"', fp);
+}
+
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -185,11 +213,16 @@ int app_bench(int argc, char **argv) {
     }
     dump_header(dfp, prob);
   }
+  char cpu[256];
+  cpu_model(cpu, sizeof cpu);
   if (!json)
-    printf("# platsweep %s (%s), %s, threads %d, %d points/pair, median of %d after warm-up\n"
+    printf("# platsweep %s (%s), %s, %s\n# C flags: %s\n", PSW_VERSION, PSW_GIT_DESCRIBE,
+           PSW_COMPILER, cpu, PSW_C_FLAGS);
+  if (!json)
+    printf("# threads %d, %d points/pair, seed %lu, median of %d after warm-up\n"
            "%-22s %-12s %12s %10s %10s %7s  %s\n",
-           PSW_VERSION, PSW_GIT_DESCRIBE, PSW_COMPILER, threads, npts, repeat, "pair", "variant",
-           "points/s", "spread%", "mean_iter", "esc%", "status shares (ok corner noint degen notconv invalid)");
+           threads, npts, seed, repeat, "pair", "variant",
+           "points/s", "spread%", "mean_iter", "esc%", "status counts (ok corner noint degen notconv invalid)");
   char pbuf[512];
   snprintf(pbuf, sizeof pbuf, "%s", pairs);
   char *save = NULL;
@@ -230,8 +263,16 @@ int app_bench(int argc, char **argv) {
         if (s >= 0 && s < 6) st[s]++;
         it += prob == PSW_PROBLEM_OPTIMUM ? ro[i].iter : re[i].iter;
       }
+      if (json) {
+        printf("{\"platsweep\": \"%s (%s)\", \"compiler\": \"%s\", \"cpu\": ", PSW_VERSION,
+               PSW_GIT_DESCRIBE, PSW_COMPILER);
+        json_str(stdout, cpu);
+        printf(", \"cflags\": ");
+        json_str(stdout, PSW_C_FLAGS);
+        printf(", ");
+      }
       if (json)
-        printf("{\"pair\": \"%s:%s\", \"variant\": \"%s\", \"problem\": \"%s\", \"threads\": %d, "
+        printf("\"pair\": \"%s:%s\", \"variant\": \"%s\", \"problem\": \"%s\", \"threads\": %d, "
                "\"points\": %d, \"points_per_s\": %.6g, \"median_s\": %.6g, \"min_s\": %.6g, "
                "\"max_s\": %.6g, \"mean_iter\": %.4g, \"escalated_share\": %.6g, "
                "\"status\": [%ld, %ld, %ld, %ld, %ld, %ld]}\n",

@@ -74,6 +74,23 @@ done
 check bench-small 0 "$P" bench --points 64 --repeat 1 --pairs logit:logit --json
 "$PY" -c 'import json; rows=[json.loads(l) for l in open("out.txt")]; assert len(rows) >= 3 and all(r["points_per_s"] > 0 for r in rows)' ||
   { echo "FAIL bench json"; fails=$((fails + 1)); }
+"$PY" -c 'import json; r=json.loads(open("out.txt").readline()); assert r["cpu"] and "-std=c17" in r["cflags"] and 0 <= r["escalated_share"] <= 1, r' ||
+  { echo "FAIL bench json provenance"; fails=$((fails + 1)); }
+check bench-dump 0 "$P" bench --points 50 --repeat 1 --pairs logit:logit --solvers newton,reference --dump dump.csv
+"$PY" - <<'PYEOF' || { echo "FAIL bench dump"; fails=$((fails + 1)); }
+import csv
+rows = list(csv.DictReader(open("dump.csv")))
+assert len(rows) == 100, len(rows)                       # 2 variants x 50 points
+new = {r["index"]: r for r in rows if r["variant"] == "newton"}
+ref = {r["index"]: r for r in rows if r["variant"] == "reference"}
+assert set(new) == set(ref) == {str(i) for i in range(50)}
+for i, a in new.items():                                  # same points, same answers
+    b = ref[i]
+    assert a["a"] == b["a"] and a["prov_p1"] == b["prov_p1"]
+    assert a["status"] == b["status"] and a["n_eq"] == b["n_eq"], (a, b)
+    assert abs(float(a["f"]) - float(b["f"])) <= 1e-9 * (1 + abs(float(b["f"]))), (a["f"], b["f"])
+PYEOF
+check bench-dump-uncreatable 73 "$P" bench --points 8 --repeat 1 --pairs logit:logit --dump /nonexistent/dir/d.csv
 
 echo "$((fails == 0 ? 1 : 0)) passed, $fails failed" >/dev/null
 [ "$fails" -eq 0 ] && echo "cli_basics: all passed" || echo "cli_basics: $fails failed"

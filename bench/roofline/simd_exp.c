@@ -8,7 +8,7 @@
  * (_ZGVbN2v_exp SSE4, _ZGVcN4v_exp AVX, _ZGVdN4v_exp AVX2, _ZGVeN8v_exp AVX-512: exactly
  * the set libmvec exports). GCC then calls them, but only in loops it vectorises under
  * `#pragma omp simd`: every other exp/log call in the file stays the scalar, errno-setting,
- * correctly rounded-ish glibc call. With -march=native on this AVX-512 machine the main loop
+ * glibc call (< 0.52 ulp). With -march=native on this AVX-512 machine the main loop
  * calls _ZGVeN8v_exp (8 lanes); the remainder uses _ZGVdN4v_exp and then scalar exp.
  * Linking `-lsleefgnuabi` before `-lm` makes the same binary code call SLEEF's (u10)
  * implementations of the same symbols instead of libmvec's.

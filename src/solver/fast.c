@@ -492,7 +492,7 @@ static double cell_tol(const opt_task *t) {
  * once, lane by lane the same steps as a scalar polish: keep the best iterate,
  * stop when the residual stops falling (after 6 steps), vanishes or the step is
  * lost; steps that leave (u0, u1) are halved back inside. */
-static void opt_polish(const opt_batch *b, opt_task *tk, int nt) {
+static void opt_polish(opt_batch *b, opt_task *tk, int nt) {
   lanes_fam lf, lg;
   double k[LANES], c[LANES], d[LANES], S[LANES], fu0[LANES], fu1[LANES], gu0[LANES], gu1[LANES];
   double U[LANES], V[LANES], F[LANES], Fp[LANES], hF[LANES], hpF[LANES];
@@ -615,7 +615,7 @@ static void opt_polish(const opt_batch *b, opt_task *tk, int nt) {
     t->F = bv[0][q], t->Fp = bv[1][q], t->hF = bv[2][q], t->hpF = bv[3][q];
     t->G = bv[4][q], t->Gp = bv[5][q], t->hG = bv[6][q], t->hpG = bv[7][q];
   }
-  for (int q = 0; q < nt; ++q) ((opt_batch *)b)->iters[tk[q].lane] += its[q];
+  for (int q = 0; q < nt; ++q) b->iters[tk[q].lane] += its[q];
 }
 
 /* A candidate from a polished task, with the values of its last evaluation

@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config git
   libopenmpi-dev openmpi-bin
-  libhdf5-openmpi-dev hdf5-tools zlib1g-dev
+  libhdf5-openmpi-dev hdf5-tools zlib1g-dev libdeflate-dev
   libcyaml-dev libyaml-dev
   libcriterion-dev
   libgsl-dev

@@ -427,15 +427,19 @@ Test(io, grid_random_batches) {
   scratch_fini(&sc);
 }
 
+/* A 4-D grid (3, 5, 4, 2). */
+static const double c4_0[] = {1, 2, 3}, c4_1[] = {1, 2, 3, 4, 5}, c4_2[] = {0, 1, 2, 3},
+                    c4_3[] = {7, 8};
+static const psw_h5_dim dims4d[] = {{"w", 3, c4_0, NULL, NULL},
+                                    {"x", 5, c4_1, NULL, NULL},
+                                    {"y", 4, c4_2, NULL, NULL},
+                                    {"z", 2, c4_3, NULL, NULL}};
+
 /* 4-D, several chunks per variable (chunk_points small), batches up to 40 points. */
 Test(io, grid4d_many_chunks) {
   scratch sc;
   scratch_init(&sc);
-  static const double c0[] = {1, 2, 3}, c1[] = {1, 2, 3, 4, 5}, c2[] = {0, 1, 2, 3}, c3[] = {7, 8};
-  const psw_h5_dim dims[] = {{"w", 3, c0, NULL, NULL},
-                             {"x", 5, c1, NULL, NULL},
-                             {"y", 4, c2, NULL, NULL},
-                             {"z", 2, c3, NULL, NULL}};
+  const psw_h5_dim *dims = dims4d;
   psw_h5_var vars[NV];
   make_vars(vars);
   int rounds = psw_test_count(6, 2);
@@ -466,6 +470,85 @@ Test(io, grid4d_many_chunks) {
     H5Pclose(p), H5Dclose(d), H5Fclose(f);
     expect_fini(&e);
   }
+  scratch_fini(&sc);
+}
+
+/* Chunks encoded by the caller (psw_h5out_encode_chunk, two encoders as two threads would
+ * use) and stored with psw_h5out_write_chunk read back through HDF5's own filter pipeline:
+ * 4-D with a short last chunk on the split axis, eq variables, 1-byte types (shuffle no-op),
+ * deflate 1 and 9, units in random order, some left unwritten (fill). */
+Test(io, encoded_chunks) {
+  scratch sc;
+  scratch_init(&sc);
+  const psw_h5_dim *dims = dims4d;
+  psw_h5_var vars[NV];
+  make_vars(vars);
+  for (int round = 0; round < 4; ++round) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/enc%d.nc", sc.dir, round);
+    psw_h5out *h = NULL;
+    int level = round % 2 ? 9 : 1;
+    cr_assert_eq(psw_h5out_create(path, 4, dims, NV, vars, 0, NULL, level, 16, &h), PSW_OK, "%s",
+                 psw_err_msg());
+    cr_assert(psw_h5out_can_encode(h));
+    psw_h5_encoder *en[2] = {NULL, NULL};
+    for (int t = 0; t < 2; ++t)
+      cr_assert_eq(psw_h5_encoder_new(h, &en[t]), PSW_OK, "%s", psw_err_msg());
+    /* chunks (1, 2, 4, 2): units of 16 points, the last one on x of 8 */
+    long us[9], un[9];
+    int nu = 0;
+    for (long w = 0; w < 3; ++w)
+      for (long x0 = 0; x0 < 5; x0 += 2, ++nu) {
+        us[nu] = (w * 5 + x0) * 8;
+        un[nu] = (x0 + 2 <= 5 ? 2 : 1) * 8;
+      }
+    rng r = {500u + (uint64_t)round};
+    for (int i = nu - 1; i > 0; --i) {
+      long j = irand(&r, 0, i), t = us[i];
+      us[i] = us[j], us[j] = t, t = un[i], un[i] = un[j], un[j] = t;
+    }
+    expect e;
+    expect_init(&e, 120);
+    unsigned char *buf[NV];
+    for (int v = 0; v < NV; ++v)
+      cr_assert_not_null(buf[v] = malloc(16 * point_bytes[v]));
+    psw_h5_chunk ch[NV];
+    memset(ch, 0, sizeof ch);
+    for (int u = 0; u < nu; ++u) {
+      if (round > 1 && u % 4 == 3)
+        continue; /* unwritten: must read as fill */
+      make_batch(&r, &e, us[u], un[u], buf);
+      for (int v = 0; v < NV; ++v) {
+        cr_assert_eq(psw_h5out_encode_chunk(h, en[(u + v) % 2], v, us[u], un[u], buf[v], &ch[v]),
+                     PSW_OK, "encode var %d unit at %ld: %s", v, us[u], psw_err_msg());
+        cr_assert_eq(psw_h5out_write_chunk(h, v, &ch[v]), PSW_OK, "%s", psw_err_msg());
+      }
+    }
+    /* a range that is not one chunk is refused, whatever it straddles */
+    cr_assert_eq(psw_h5out_encode_chunk(h, en[0], 0, 8, 16, buf[0], &ch[0]), PSW_ERR_BUG);
+    cr_assert_eq(psw_h5out_encode_chunk(h, en[0], 0, 0, 32, buf[0], &ch[0]), PSW_ERR_BUG);
+    cr_assert_eq(psw_h5out_encode_chunk(h, en[0], 0, 0, 8, buf[0], &ch[0]), PSW_ERR_BUG);
+    for (int v = 0; v < NV; ++v) {
+      psw_h5_chunk_free(&ch[v]);
+      free(buf[v]);
+    }
+    for (int t = 0; t < 2; ++t) {
+      psw_h5_encoder_free(&en[t]);
+      cr_assert_null(en[t]);
+    }
+    cr_assert_eq(psw_h5out_close(&h), PSW_OK, "%s", psw_err_msg());
+    check_contents(path, &e);
+    expect_fini(&e);
+  }
+  /* no encoding for an uncompressed file: the writer's own path */
+  char path[512];
+  snprintf(path, sizeof path, "%s/enc_none.nc", sc.dir);
+  psw_h5out *h = create_grid(path, 0, 0);
+  psw_h5_encoder *en = NULL;
+  cr_assert_not(psw_h5out_can_encode(h));
+  cr_assert_eq(psw_h5_encoder_new(h, &en), PSW_ERR_BUG);
+  cr_assert_null(en);
+  psw_h5out_abort(&h);
   scratch_fini(&sc);
 }
 

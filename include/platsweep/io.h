@@ -22,6 +22,9 @@
 
 #include "platsweep/err.h"
 
+/** At most this many point dimensions (HDF5's H5S_MAX_RANK = 32, one left for `eq`). */
+#define PSW_H5_MAX_DIMS 31
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -100,6 +103,48 @@ psw_err psw_h5out_create_mpi(const char *path, const char *partial, MPI_Comm com
  */
 psw_err psw_h5out_write_ranges(psw_h5out *h, int var, int n, const long *start,
                                const long *count, const void *buf);
+
+/** @brief One chunk of one variable encoded by psw_h5out_encode_chunk. Zero-initialise;
+ *         later encodes into the same object reuse its memory; free with psw_h5_chunk_free. */
+typedef struct psw_h5_chunk {
+  void *data;  /**< the encoded bytes (owned) */
+  size_t size; /**< their number */
+  size_t cap;  /**< bytes allocated at data */
+  long offset[PSW_H5_MAX_DIMS + 1]; /**< the chunk's first element (eq last, 0) */
+} psw_h5_chunk;
+
+/** @brief Free a chunk's memory (NULL-safe) and zero it. */
+void psw_h5_chunk_free(psw_h5_chunk *c);
+
+/** @brief 1 when the caller may encode chunks itself (a serial file with deflate on): then
+ *         psw_h5out_encode_chunk + psw_h5out_write_chunk replace psw_h5out_write_ranges,
+ *         and the compression runs on the caller's threads instead of inside H5Dwrite. */
+int psw_h5out_can_encode(const psw_h5out *h);
+
+/** @brief A thread's chunk encoder (compressor state and scratch, ≈ 0.2 MB at level 1). */
+typedef struct psw_h5_encoder psw_h5_encoder;
+
+/** @return PSW_OK; PSW_ERR_NOMEM; PSW_ERR_BUG when psw_h5out_can_encode(h) is 0. */
+psw_err psw_h5_encoder_new(const psw_h5out *h, psw_h5_encoder **out);
+
+/** @brief Free an encoder (NULL-safe) and set *e = NULL. */
+void psw_h5_encoder_free(psw_h5_encoder **e);
+
+/**
+ * @brief Encode points [start, start + count) of variable `var` — exactly one chunk (the
+ *        last chunk of an axis may be short) — as the file's filters would (shuffle, then
+ *        deflate at the file's level, zlib format). No HDF5 call: threads may call it at once,
+ *        each with its own encoder and chunk objects.
+ * @param[in] buf the points in the variable's type (9 values per point for eq variables)
+ * @return PSW_OK; PSW_ERR_NOMEM; PSW_ERR_BUG if the range is not one chunk or
+ *         psw_h5out_can_encode(h) is 0.
+ */
+psw_err psw_h5out_encode_chunk(const psw_h5out *h, psw_h5_encoder *enc, int var, long start,
+                               long count, const void *buf, psw_h5_chunk *c);
+
+/** @brief Store an encoded chunk (H5Dwrite_chunk). The thread that makes HDF5 calls.
+ *  @return PSW_OK; PSW_ERR_IO. */
+psw_err psw_h5out_write_chunk(psw_h5out *h, int var, const psw_h5_chunk *c);
 
 /** @brief The name of the file being written now (PATH.partial or the name given). */
 const char *psw_h5out_partial(const psw_h5out *h);

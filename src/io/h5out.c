@@ -42,6 +42,7 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <libdeflate.h>
 
 #include "io/h5out_impl.h"
 
@@ -54,6 +55,7 @@ typedef struct h5var {
   psw_vtype type;
   int eq;
   hid_t dset;
+  hsize_t cdims[PSW_H5OUT_MAX_DIMS + 1]; /* chunk shape (eq last when eq) */
 } h5var;
 
 struct psw_h5out {
@@ -68,7 +70,8 @@ struct psw_h5out {
   long len[PSW_H5OUT_MAX_DIMS];
   long npoints; /* product of len */
   int nvars;
-  h5var *vars; /* [nvars] */
+  h5var *vars;     /* [nvars] */
+  int compression; /* deflate level, 0: no filters */
 };
 
 /* ---------------------------------------------------------------------------------------------
@@ -424,7 +427,8 @@ done:
 /* Dataset creation properties: chunk shape (point axes from `points`, eq whole) and filters,
  * fill value fill (memory type mt) when fill != NULL, dataset_props. nd point axes of len. */
 static psw_err make_dcpl(const psw_h5out *h, const char *name, int nd, const long *len, int eq,
-                         long points, int compression, hid_t mt, const void *fill, hid_t *out) {
+                         long points, int compression, hid_t mt, const void *fill, hid_t *out,
+                         hsize_t *cdims_out) {
   psw_err rc = PSW_OK;
   hid_t p = H5I_INVALID_HID;
   long chunk[PSW_H5OUT_MAX_DIMS];
@@ -434,6 +438,8 @@ static psw_err make_dcpl(const psw_h5out *h, const char *name, int nd, const lon
     cdims[k] = (hsize_t)chunk[k];
   if (eq)
     cdims[nd] = EQ_LEN;
+  if (cdims_out)
+    memcpy(cdims_out, cdims, sizeof cdims);
   H5CK(p = H5Pcreate(H5P_DATASET_CREATE), "variable '%s': properties (H5Pcreate)", name);
   H5CK(H5Pset_chunk(p, nd + (eq ? 1 : 0), cdims), "variable '%s': chunks (H5Pset_chunk)", name);
   if (compression > 0) {
@@ -461,7 +467,7 @@ static psw_err make_coord(const psw_h5out *h, const char *name, long len, const 
   hsize_t n = (hsize_t)len;
   long per_chunk = psw_h5out_default_chunk_points(8);
   if (len > per_chunk) {
-    TRY_GOTO(make_dcpl(h, name, 1, &len, 0, per_chunk, compression, H5I_INVALID_HID, NULL, &p));
+    TRY_GOTO(make_dcpl(h, name, 1, &len, 0, per_chunk, compression, H5I_INVALID_HID, NULL, &p, NULL));
   } else {
     H5CK(p = H5Pcreate(H5P_DATASET_CREATE), "coordinate '%s': properties (H5Pcreate)", name);
     TRY_GOTO(dataset_props(h, p, name));
@@ -546,7 +552,8 @@ static psw_err make_var(const psw_h5out *h, const psw_h5_var *v, const hid_t *co
   hid_t ft = file_type(v->type), mt = mem_type(v->type);
   num fill = fill_value(v->type);
 
-  TRY_GOTO(make_dcpl(h, v->name, nd, h->len, v->eq, points, compression, mt, &fill, &p));
+  TRY_GOTO(
+      make_dcpl(h, v->name, nd, h->len, v->eq, points, compression, mt, &fill, &p, out->cdims));
   H5CK(fs = H5Screate_simple(rank, dims, NULL), "variable '%s': dataspace (H5Screate_simple)",
        v->name);
   H5CK(d = H5Dcreate2(h->file, v->name, ft, fs, H5P_DEFAULT, p, H5P_DEFAULT),
@@ -792,6 +799,7 @@ psw_err psw_h5out_create_mpi(const char *path, const char *partial, MPI_Comm com
     MPI_Comm_rank(h->comm, &h->rank);
   }
   h->ndims = ndims;
+  h->compression = compression;
   h->npoints = 1;
   for (int k = 0; k < ndims; ++k) {
     h->len[k] = dims[k].len;
@@ -839,13 +847,18 @@ psw_err psw_h5out_create_mpi(const char *path, const char *partial, MPI_Comm com
  * Write, flush, close, abort
  * ------------------------------------------------------------------------------------------- */
 
-/* Add one slab of a range to a file selection (H5S_SELECT_OR after the first). */
+/* Add one slab of a range to a file selection (H5S_SELECT_OR after the first). A range that
+ * is one work unit is one chunk, hence one slab: a simple hyperslab, which HDF5 maps to its
+ * chunk directly. A union of slabs makes HDF5 1.10 build the chunk map element by element
+ * (H5S_select_iterate): that cost as much as the pwrite itself (bench/RESULTS.md). */
 typedef struct select_ctx {
   const psw_h5out *h;
   const h5var *v;
   hid_t fs;
   int first; /* no slab selected yet */
   long start;
+  int nslabs;                                /* slabs selected */
+  hsize_t count[PSW_H5OUT_MAX_DIMS + 1];     /* the last slab's shape */
 } select_ctx;
 
 static psw_err select_slab(void *ctx, const psw_h5out_slab *s) {
@@ -867,7 +880,41 @@ static psw_err select_slab(void *ctx, const psw_h5out_slab *s) {
                            NULL),
        "variable '%s': select points [%ld, %ld) (H5Sselect_hyperslab)", w->v->name, p0, p1);
   w->first = 0;
+  ++w->nslabs;
+  memcpy(w->count, count, sizeof count);
 done:
+  return rc;
+}
+
+/* One H5Dwrite of points [start, start + count) (count 0: an empty selection, for a rank
+ * that takes part in a collective write with nothing to give). */
+static psw_err write_one(psw_h5out *h, const h5var *v, long start, long count, const void *buf) {
+  psw_err rc = PSW_OK;
+  hid_t ms = H5I_INVALID_HID;
+  select_ctx w = {.h = h, .v = v, .fs = H5I_INVALID_HID, .first = 1, .start = start};
+  H5CK(w.fs = H5Dget_space(v->dset), "variable '%s': dataspace (H5Dget_space)", v->name);
+  hsize_t nel = (hsize_t)count * (v->eq ? EQ_LEN : 1);
+  if (nel == 0) {
+    hsize_t one = 1;
+    H5CK(H5Sselect_none(w.fs), "variable '%s': selection (H5Sselect_none)", v->name);
+    H5CK(ms = H5Screate_simple(1, &one, NULL), "variable '%s': dataspace (H5Screate_simple)",
+         v->name);
+    H5CK(H5Sselect_none(ms), "variable '%s': selection (H5Sselect_none)", v->name);
+  } else {
+    TRY_GOTO(psw_h5out_decompose(h->ndims, h->len, start, count, select_slab, &w));
+    /* One slab: memory gets the slab's own shape (the buffer is the same row-major block), so
+     * HDF5 maps it chunk by chunk without visiting every element as it does for shapes that
+     * differ (H5D__chunk_mem_cb). Several slabs: a flat buffer. */
+    int one_slab = w.nslabs == 1;
+    H5CK(ms = H5Screate_simple(one_slab ? h->ndims + (v->eq ? 1 : 0) : 1,
+                               one_slab ? w.count : &nel, NULL),
+         "variable '%s': dataspace (H5Screate_simple)", v->name);
+  }
+  H5CK(H5Dwrite(v->dset, mem_type(v->type), ms, w.fs, h->dxpl, buf),
+       "write variable '%s': points [%ld, %ld) (H5Dwrite)", v->name, start, start + count);
+done:
+  h5_close(h, &ms, &rc, "dataspace");
+  h5_close(h, &w.fs, &rc, "dataspace");
   return rc;
 }
 
@@ -888,35 +935,173 @@ psw_err psw_h5out_write_ranges(psw_h5out *h, int var, int n, const long *start,
   }
   if (total > 0 && !buf)
     return BUG("%s: write '%s': NULL buffer", h->partial, v->name);
-  if (total == 0 && !h->par)
-    return PSW_OK; /* serial: nothing to do; parallel: the collective call still happens */
-  psw_err rc = PSW_OK;
-  hid_t ms = H5I_INVALID_HID;
-  select_ctx w = {.h = h, .v = v, .fs = H5I_INVALID_HID, .first = 1};
-  H5CK(w.fs = H5Dget_space(v->dset), "variable '%s': dataspace (H5Dget_space)", v->name);
-  for (int r = 0; r < n; ++r) {
-    if (count[r] == 0)
-      continue;
-    w.start = start[r];
-    TRY_GOTO(psw_h5out_decompose(h->ndims, h->len, start[r], count[r], select_slab, &w));
+  /* One write per non-empty range. Parallel: every rank makes as many (collective) calls as
+   * the rank with the most ranges, the others with empty selections. */
+  int calls = 0;
+  for (int r = 0; r < n; ++r)
+    calls += count[r] > 0;
+  if (h->par) {
+    int mine = calls;
+    if (MPI_Allreduce(&mine, &calls, 1, MPI_INT, MPI_MAX, h->comm) != MPI_SUCCESS)
+      return psw_err_set(PSW_ERR_MPI, __FILE__, __LINE__,
+                         "%s: write '%s': MPI_Allreduce failed", h->partial, v->name);
   }
-  hsize_t nel = (hsize_t)total * (v->eq ? EQ_LEN : 1);
-  if (nel == 0) {
-    hsize_t one = 1;
-    H5CK(H5Sselect_none(w.fs), "variable '%s': selection (H5Sselect_none)", v->name);
-    H5CK(ms = H5Screate_simple(1, &one, NULL), "variable '%s': dataspace (H5Screate_simple)",
-         v->name);
-    H5CK(H5Sselect_none(ms), "variable '%s': selection (H5Sselect_none)", v->name);
+  size_t el = type_size(v->type) * (v->eq ? EQ_LEN : 1);
+  const unsigned char *p = buf;
+  int r = 0;
+  for (int c = 0; c < calls; ++c) {
+    while (r < n && count[r] == 0)
+      ++r;
+    long s0 = r < n ? start[r] : 0, c0 = r < n ? count[r] : 0;
+    PSW_TRY(write_one(h, v, s0, c0, c0 > 0 ? p : NULL));
+    if (r < n) {
+      p += (size_t)c0 * el;
+      ++r;
+    }
+  }
+  return PSW_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Chunks encoded by the caller's threads (serial files with deflate)
+ *
+ * HDF5 runs its filters in H5Dwrite, on the one thread that may call HDF5; with deflate on,
+ * that thread spent most of a fast run compressing (bench/RESULTS.md). A chunk encoded here
+ * goes through the file's pipeline — shuffle (HDF5's byte transposition: byte j of element i
+ * goes to j * elements + i; a no-op for 1-byte types), then deflate in the zlib format at the
+ * file's level, by libdeflate (1.6x zlib's speed at level 1 on this output, 1% larger) — so
+ * HDF5's deflate filter and every netCDF reader inflate it as usual; H5Dwrite_chunk stores it
+ * as it is. Each thread has its own encoder (libdeflate's compressor is not shareable).
+ * ------------------------------------------------------------------------------------------- */
+
+void psw_h5_chunk_free(psw_h5_chunk *c) {
+  if (!c)
+    return;
+  free(c->data);
+  memset(c, 0, sizeof *c);
+}
+
+struct psw_h5_encoder {
+  struct libdeflate_compressor *z;
+  unsigned char *shuf; /* one shuffled chunk */
+  size_t cap;
+};
+
+psw_err psw_h5_encoder_new(const psw_h5out *h, psw_h5_encoder **out) {
+  *out = NULL;
+  if (!psw_h5out_can_encode(h))
+    return BUG("psw_h5_encoder_new: not a serial compressed file");
+  psw_h5_encoder *e = calloc(1, sizeof *e);
+  if (!e || !(e->z = libdeflate_alloc_compressor(h->compression))) {
+    free(e);
+    return psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: chunk encoder: out of memory",
+                       h->partial);
+  }
+  *out = e;
+  return PSW_OK;
+}
+
+void psw_h5_encoder_free(psw_h5_encoder **e) {
+  if (!e || !*e)
+    return;
+  libdeflate_free_compressor((*e)->z);
+  free((*e)->shuf);
+  free(*e);
+  *e = NULL;
+}
+
+int psw_h5out_can_encode(const psw_h5out *h) { return h && !h->par && h->compression > 0; }
+
+typedef struct one_slab {
+  int n;
+  psw_h5out_slab s;
+} one_slab;
+
+static psw_err keep_slab(void *ctx, const psw_h5out_slab *s) {
+  one_slab *o = ctx;
+  if (o->n++ == 0)
+    o->s = *s;
+  return PSW_OK;
+}
+
+static psw_err grow(void **p, size_t *cap, size_t need) {
+  if (*cap >= need)
+    return PSW_OK;
+  void *q = realloc(*p, need);
+  if (!q)
+    return PSW_ERR_NOMEM;
+  *p = q;
+  *cap = need;
+  return PSW_OK;
+}
+
+psw_err psw_h5out_encode_chunk(const psw_h5out *h, psw_h5_encoder *enc, int var, long start,
+                               long count, const void *buf, psw_h5_chunk *c) {
+  if (!psw_h5out_can_encode(h) || !enc || var < 0 || var >= h->nvars || !c ||
+      (count > 0 && !buf))
+    return BUG("psw_h5out_encode_chunk: not a serial compressed file, or bad arguments");
+  const h5var *v = &h->vars[var];
+  one_slab o = {0};
+  PSW_TRY(psw_h5out_decompose(h->ndims, h->len, start, count, keep_slab, &o));
+  /* one slab, on chunk boundaries, whose points are the first points of its chunk in the
+   * chunk's row-major order: axes before the first short one have chunk length 1, axes after
+   * it are whole */
+  int nd = h->ndims, ok = o.n == 1, shortax = -1;
+  for (int k = 0; ok && k < nd; ++k) {
+    long cs = (long)v->cdims[k], s0 = o.s.start[k], n0 = o.s.count[k];
+    ok = s0 % cs == 0 && (n0 == cs || (n0 < cs && s0 + n0 == h->len[k]));
+    if (ok && n0 < cs && shortax < 0)
+      shortax = k;
+    else if (ok && shortax >= 0 && n0 != cs)
+      ok = 0;
+  }
+  for (int k = 0; ok && k < shortax; ++k)
+    ok = v->cdims[k] == 1;
+  if (!ok)
+    return BUG("%s: encode '%s': points [%ld, %ld) are not one chunk", h->partial, v->name, start,
+               start + count);
+  size_t es = type_size(v->type), per = v->eq ? EQ_LEN : 1;
+  size_t nel = per; /* elements of the whole chunk */
+  for (int k = 0; k < nd; ++k)
+    nel *= (size_t)v->cdims[k];
+  size_t nvalid = (size_t)count * per, nbytes = nel * es;
+  size_t bound = libdeflate_zlib_compress_bound(enc->z, nbytes);
+  if (grow((void **)&enc->shuf, &enc->cap, nbytes) || grow(&c->data, &c->cap, bound))
+    return psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "%s: encode '%s': out of memory",
+                       h->partial, v->name);
+  unsigned char *sh = enc->shuf;
+  const unsigned char *src = buf;
+  if (es == 1) {
+    memcpy(sh, src, nvalid);
   } else {
-    H5CK(ms = H5Screate_simple(1, &nel, NULL), "variable '%s': dataspace (H5Screate_simple)",
-         v->name);
+    for (size_t j = 0; j < es; ++j) {
+      unsigned char *dst = sh + j * nel;
+      for (size_t i = 0; i < nvalid; ++i)
+        dst[i] = src[i * es + j];
+    }
   }
-  H5CK(H5Dwrite(v->dset, mem_type(v->type), ms, w.fs, h->dxpl, buf),
-       "write variable '%s': %d range(s) from point %ld (H5Dwrite)", v->name, n,
-       n > 0 ? start[0] : 0L);
+  for (size_t j = 0; j < es; ++j) /* the part of an edge chunk outside the dataset */
+    memset(sh + j * nel + nvalid, 0, nel - nvalid);
+  c->size = libdeflate_zlib_compress(enc->z, sh, nbytes, c->data, c->cap);
+  if (c->size == 0) /* cannot happen with the bound's room */
+    return BUG("%s: encode '%s': libdeflate_zlib_compress found no room", h->partial, v->name);
+  for (int k = 0; k < nd; ++k)
+    c->offset[k] = o.s.start[k];
+  c->offset[nd] = 0;
+  return PSW_OK;
+}
+
+psw_err psw_h5out_write_chunk(psw_h5out *h, int var, const psw_h5_chunk *c) {
+  if (!psw_h5out_can_encode(h) || var < 0 || var >= h->nvars || !c || !c->data)
+    return BUG("psw_h5out_write_chunk: not a serial compressed file, or bad arguments");
+  const h5var *v = &h->vars[var];
+  psw_err rc = PSW_OK;
+  hsize_t off[PSW_H5OUT_MAX_DIMS + 1];
+  for (int k = 0; k <= h->ndims; ++k)
+    off[k] = (hsize_t)c->offset[k];
+  H5CK(H5Dwrite_chunk(v->dset, H5P_DEFAULT, 0, off, c->size, c->data),
+       "write variable '%s': chunk at point offset %ld (H5Dwrite_chunk)", v->name, c->offset[0]);
 done:
-  h5_close(h, &ms, &rc, "dataspace");
-  h5_close(h, &w.fs, &rc, "dataspace");
   return rc;
 }
 

@@ -7,12 +7,12 @@
 #define PLATSWEEP_IO_H5OUT_IMPL_H
 
 #include "platsweep/err.h"
+#include "platsweep/io.h"
 
 /* Uncompressed bytes per chunk aimed at: HDF5's default raw-data chunk cache (CONVENTIONS §1.5). */
 #define PSW_H5OUT_CHUNK_BYTES (1L << 20)
 
-/* At most this many point dimensions (H5S_MAX_RANK = 32, one left for `eq`). */
-#define PSW_H5OUT_MAX_DIMS 31
+#define PSW_H5OUT_MAX_DIMS PSW_H5_MAX_DIMS /* platsweep/io.h */
 
 /* The points per chunk used when the caller passes chunk_points <= 0: as many points as fit
  * in PSW_H5OUT_CHUNK_BYTES at point_bytes bytes per point (element size, times 9 for eq

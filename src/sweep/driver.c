@@ -222,6 +222,7 @@ typedef struct unit_buf {
   long unit, start, count;
   uint32_t crc;
   unsigned char *data; /* variable 0's points, then variable 1's, ... */
+  psw_h5_chunk *enc;   /* [nvars] the unit's chunks encoded, when the file lets us (R->enc) */
 } unit_buf;
 
 typedef struct units_layout {
@@ -300,6 +301,8 @@ typedef struct run {
   int busy[QCAP + 1];
   int queue[QCAP], qn;
   unsigned char *wbuf;
+  int enc; /* serial file with deflate: threads encode each unit's chunks (psw_h5out_encode_chunk) */
+  psw_h5_encoder **encoders; /* [threads] when enc */
   MPI_Request ib;
   int ib_active;
   int exhausted, stop_seen, computing, finished;
@@ -416,6 +419,13 @@ static void do_round(run *R) {
   }
   for (int v = 0; v < R->nvars; ++v) {
     if (v == R->nvars / 2) psw_fault("write"); /* crash tests: half the variables written */
+    if (R->enc) { /* chunks encoded by the threads: only stored here */
+      for (int q = 0; q < R->qn; ++q) {
+        psw_err e = psw_h5out_write_chunk(R->h, v, &R->pool[R->queue[q]].enc[v]);
+        if (e) FAIL_RET(R, e);
+      }
+      continue;
+    }
     size_t off = 0;
     for (int q = 0; q < R->qn; ++q) {
       const unit_buf *b = &R->pool[R->queue[q]];
@@ -605,6 +615,41 @@ static void compute_unit(run *R, unit_buf *b) {
   st->computed += n;
 }
 
+/* Encode unit b's chunks, a variable per thread; the main thread polls for rounds between
+ * its variables, as between sub-batches. */
+static void encode_unit(run *R, unit_buf *b) {
+  double t0 = now_s();
+  psw_err first = PSW_OK;
+  char msg[512] = "";
+#pragma omp parallel for schedule(dynamic) num_threads(R->threads) default(none) \
+    shared(R, b, first, msg)
+  for (int v = 0; v < R->nvars; ++v) {
+#ifdef _OPENMP
+    if (omp_get_thread_num() == 0) poll_round(R);
+#else
+    poll_round(R);
+#endif
+#ifdef _OPENMP
+    psw_h5_encoder *en = R->encoders[omp_get_thread_num()];
+#else
+    psw_h5_encoder *en = R->encoders[0];
+#endif
+    psw_err e = psw_h5out_encode_chunk(R->h, en, v, b->start, b->count,
+                                       b->data + (size_t)b->count * R->vpre[v], &b->enc[v]);
+    if (e) {
+#pragma omp critical(psw_encode_err)
+      if (!first) {
+        first = e;
+        snprintf(msg, sizeof msg, "%s", psw_err_msg());
+      }
+    }
+  }
+  /* counted as writing (the run's "% writing"), though both threads encode: the share stays
+   * the time output costs the run, not only the main thread's time inside HDF5 */
+  R->tw += now_s() - t0;
+  if (first) FAIL_RET(R, psw_err_set(first, __FILE__, __LINE__, "%s", msg));
+}
+
 static void work_loop(run *R) {
   while (!R->err && !R->finished) {
     /* Rounds run inside compute_unit, on the main thread while the others go on solving
@@ -648,6 +693,8 @@ static void work_loop(run *R) {
     } else {
       compute_unit(R, b);
     }
+    if (R->enc) encode_unit(R, b);
+    if (R->err) break;
     ++R->units_done_here;
     R->queue[R->qn++] = slot;
   }
@@ -807,7 +854,13 @@ static void print_work(run *R) {
 static void run_free(run *R) {
   psw_h5in_close(&R->src);
   psw_design_destroy(&R->des);
-  for (int i = 0; i <= QCAP; ++i) free(R->pool[i].data);
+  for (int i = 0; i <= QCAP; ++i) {
+    free(R->pool[i].data);
+    for (int v = 0; R->pool[i].enc && v < R->nvars; ++v) psw_h5_chunk_free(&R->pool[i].enc[v]);
+    free(R->pool[i].enc);
+  }
+  for (int t = 0; R->encoders && t < R->threads; ++t) psw_h5_encoder_free(&R->encoders[t]);
+  free(R->encoders);
   free(R->wbuf), free(R->pts), free(R->ro), free(R->re), free(R->todo);
   free(R->src_done), free(R->src_crc), free(R->done), free(R->crc);
   free(R->fingerprint), free(R->partial_path), free(R->new_path), free(R->ckpt_path);
@@ -1031,6 +1084,16 @@ psw_err psw_sweep_run(const psw_config *cfg, const psw_run_opts *o, psw_run_stat
   err = psw_h5out_create_mpi(out, R->switched ? R->partial_path : R->new_path, R->comm, ndims, dims,
                              R->nvars, vars, nattrs, attrs, cfg->compression, R->G, &R->h);
   free(dims), free(dnames);
+  if (!err && psw_h5out_can_encode(R->h)) {
+    R->enc = 1;
+    for (int i = 0; i <= QCAP && !err; ++i)
+      if (!(R->pool[i].enc = calloc((size_t)R->nvars, sizeof *R->pool[i].enc)))
+        err = psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    if (!err && !(R->encoders = calloc((size_t)R->threads, sizeof *R->encoders)))
+      err = psw_err_set(PSW_ERR_NOMEM, __FILE__, __LINE__, "out of memory");
+    for (int t = 0; t < R->threads && !err; ++t) err = psw_h5_encoder_new(R->h, &R->encoders[t]);
+    if (err) psw_h5out_abort(&R->h);
+  }
   if (err) {
     run_free(R);
     return err;

@@ -17,7 +17,7 @@
 static const char *usage_bench =
     "usage: platsweep bench [--solvers A,B] [--pairs F:G,...] [--problem P] [--points N]\n"
     "                       [--repeat R] [--threads T] [--seed S] [--intra] [--json]\n"
-    "                       [--dump FILE]\n"
+    "                       [--check N] [--dump FILE]\n"
     "\n"
     "Time solver variants on N reproducible random points of each family pair.\n"
     "  --solvers A,B    variants (default: every variant registered for the problem)\n"
@@ -29,11 +29,17 @@ static const char *usage_bench =
     "  --seed S         sampler seed (default 7)\n"
     "  --intra          draw intra-side effects e_m, e_n (default 0)\n"
     "  --json           one JSON object per line instead of the table\n"
+    "  --check N        compare each variant with the reference path on the first N points\n"
+    "                   (default: all; 0: no comparison, no max_err column values)\n"
     "  --dump FILE      write every point and every variant's answer to FILE (CSV, one row\n"
     "                   per pair x variant x point; bench/numpy_baseline.py reads it)\n"
     "\n"
     "Columns: points/s (median), spread% ((max-min)/median of the repeats), mean_iter,\n"
-    "esc% (fast-path lanes handed to the reference path), then the count of each status.\n";
+    "esc% (fast-path lanes handed to the reference path), max_err (largest difference from\n"
+    "the reference: |x - x_ref| / max(|x_ref|, scale), scale S for fees and U, V, M and N\n"
+    "for participation, S (M + N) for profit; S as in MODEL.md section 0), diff (points whose\n"
+    "status, sides or number of equilibria differ from the reference), then the count of\n"
+    "each status.\n";
 
 static double now(void) {
   struct timespec ts;
@@ -137,10 +143,50 @@ static void dump_rows(FILE *fp, const char *pair, const char *variant, psw_probl
   }
 }
 
+/* |x - r| / max(|r|, scale); 0 when both are the same (infinities included). */
+static double rel_diff(double x, double r, double scale) {
+  if (x == r || (isnan(x) && isnan(r))) return 0.0;
+  double d = fabs(x - r) / fmax(fabs(r), scale);
+  return isnan(d) ? (double)INFINITY : d;
+}
+
+/* The largest difference of an answer from the reference's (see usage_bench); *diff set
+ * when a discrete part differs (then the numbers are not compared). */
+static double opt_err(const psw_point *p, const psw_opt_result *x, const psw_opt_result *r,
+                      int *diff) {
+  *diff = x->status != r->status || x->side_m != r->side_m || x->side_n != r->side_n ||
+          x->n_eq != r->n_eq;
+  if (*diff) return 0.0;
+  double S = psw_point_scale(p), M = p->cust.M, N = p->prov.M, e = 0.0;
+  e = fmax(e, rel_diff(x->f, r->f, S));
+  e = fmax(e, rel_diff(x->g, r->g, S));
+  e = fmax(e, rel_diff(x->U, r->U, S));
+  e = fmax(e, rel_diff(x->V, r->V, S));
+  e = fmax(e, rel_diff(x->m, r->m, M));
+  e = fmax(e, rel_diff(x->n, r->n, N));
+  e = fmax(e, rel_diff(x->P, r->P, S * (M + N)));
+  return e;
+}
+
+static double eq_err(const psw_point *p, const psw_eq_result *x, const psw_eq_result *r,
+                     int *diff) {
+  *diff = x->status != r->status || x->count != r->count;
+  if (*diff) return 0.0;
+  double S = psw_point_scale(p), e = 0.0;
+  for (int q = 0; q < x->count; ++q) {
+    *diff |= x->stable[q] != r->stable[q];
+    e = fmax(e, rel_diff(x->m[q], r->m[q], p->cust.M));
+    e = fmax(e, rel_diff(x->n[q], r->n[q], p->prov.M));
+    e = fmax(e, rel_diff(x->U[q], r->U[q], S));
+    e = fmax(e, rel_diff(x->V[q], r->V[q], S));
+  }
+  return e;
+}
+
 int app_bench(int argc, char **argv) {
   const char *solvers = NULL, *pairs = "logit:logit,linear:linear", *dump = NULL;
   psw_problem prob = PSW_PROBLEM_OPTIMUM;
-  int npts = 2000, repeat = 5, threads = 1, json = 0;
+  int npts = 2000, repeat = 5, threads = 1, json = 0, check = -1;
   unsigned long seed = 7;
   psw_sample_opts so = {0, 0, 0.0};
   for (int i = 0; i < argc; ++i) {
@@ -170,10 +216,10 @@ int app_bench(int argc, char **argv) {
       }
       ++i;
     } else if (v && (!strcmp(a, "--points") || !strcmp(a, "--repeat") ||
-                     !strcmp(a, "--threads") || !strcmp(a, "--seed"))) {
+                     !strcmp(a, "--threads") || !strcmp(a, "--seed") || !strcmp(a, "--check"))) {
       char *end;
       long x = strtol(v, &end, 10);
-      if (*end || x < (strcmp(a, "--seed") ? 1 : 0)) {
+      if (*end || x < (strcmp(a, "--seed") && strcmp(a, "--check") ? 1 : 0) || x > 1000000000L) {
         fprintf(stderr, "platsweep bench: %s: '%s' is not a valid count\n", a, v);
         return PSW_EXIT_USAGE;
       }
@@ -181,6 +227,7 @@ int app_bench(int argc, char **argv) {
       if (!strcmp(a, "--repeat")) repeat = (int)x;
       if (!strcmp(a, "--threads")) threads = (int)x;
       if (!strcmp(a, "--seed")) seed = (unsigned long)x;
+      if (!strcmp(a, "--check")) check = (int)x;
       ++i;
     } else {
       fprintf(stderr, "platsweep bench: unknown option '%s' (see platsweep bench --help)\n", a);
@@ -220,9 +267,9 @@ int app_bench(int argc, char **argv) {
            PSW_COMPILER, cpu, PSW_C_FLAGS);
   if (!json)
     printf("# threads %d, %d points/pair, seed %lu, median of %d after warm-up\n"
-           "%-22s %-12s %12s %10s %10s %7s  %s\n",
-           threads, npts, seed, repeat, "pair", "variant",
-           "points/s", "spread%", "mean_iter", "esc%", "status counts (ok corner noint degen notconv invalid)");
+           "%-22s %-12s %12s %10s %10s %7s %9s %6s  %s\n",
+           threads, npts, seed, repeat, "pair", "variant", "points/s", "spread%", "mean_iter",
+           "esc%", "max_err", "diff", "status counts (ok corner noint degen notconv invalid)");
   char pbuf[512];
   snprintf(pbuf, sizeof pbuf, "%s", pairs);
   char *save = NULL;
@@ -247,6 +294,22 @@ int app_bench(int argc, char **argv) {
       return PSW_EXIT_FAILURE;
     }
     for (int i = 0; i < npts; ++i) psw_point_sample(&pts[i], kf, kg, &so, seed, (unsigned long)i);
+    /* the reference answers on the first nchk points, once per pair (not timed) */
+    int nchk = check < 0 || check > npts ? npts : check;
+    psw_opt_result *rro = NULL;
+    psw_eq_result *rre = NULL;
+    const psw_solver_ops *ref = NULL;
+    if (nchk > 0 && psw_solver_find("reference", prob, &ref) == PSW_OK) {
+      rro = calloc((size_t)nchk, sizeof *rro);
+      rre = calloc((size_t)nchk, sizeof *rre);
+      if (!rro || !rre) {
+        fprintf(stderr, "platsweep bench: out of memory\n");
+        return PSW_EXIT_FAILURE;
+      }
+      run_once(ref, prob, pts, nchk, rro, rre, threads);
+    } else {
+      nchk = 0;
+    }
     for (int v = 0; v < nv; ++v) {
       run_once(vars[v], prob, pts, npts, ro, re, threads); /* warm-up */
       long lanes0, esc0, lanes1, esc1;
@@ -263,6 +326,23 @@ int app_bench(int argc, char **argv) {
         if (s >= 0 && s < 6) st[s]++;
         it += prob == PSW_PROBLEM_OPTIMUM ? ro[i].iter : re[i].iter;
       }
+      double maxerr = 0.0;
+      long ndiff = 0;
+      for (int i = 0; i < nchk; ++i) {
+        int d = 0;
+        double e = prob == PSW_PROBLEM_OPTIMUM ? opt_err(&pts[i], &ro[i], &rro[i], &d)
+                                               : eq_err(&pts[i], &re[i], &rre[i], &d);
+        maxerr = fmax(maxerr, e);
+        ndiff += d;
+      }
+      char errs[32], diffs[32];
+      if (nchk) {
+        snprintf(errs, sizeof errs, "%.2g", maxerr);
+        snprintf(diffs, sizeof diffs, "%ld", ndiff);
+      } else {
+        snprintf(errs, sizeof errs, "-");
+        snprintf(diffs, sizeof diffs, "-");
+      }
       if (json) {
         printf("{\"platsweep\": \"%s (%s)\", \"compiler\": \"%s\", \"cpu\": ", PSW_VERSION,
                PSW_GIT_DESCRIBE, PSW_COMPILER);
@@ -275,15 +355,18 @@ int app_bench(int argc, char **argv) {
         printf("\"pair\": \"%s:%s\", \"variant\": \"%s\", \"problem\": \"%s\", \"threads\": %d, "
                "\"points\": %d, \"points_per_s\": %.6g, \"median_s\": %.6g, \"min_s\": %.6g, "
                "\"max_s\": %.6g, \"mean_iter\": %.4g, \"escalated_share\": %.6g, "
+               "\"checked\": %d, \"max_err\": %s, \"diff\": %ld, "
                "\"status\": [%ld, %ld, %ld, %ld, %ld, %ld]}\n",
                pr, colon + 1, vars[v]->name, psw_problem_name(prob), threads, npts, npts / med, med,
-               times[0], times[repeat - 1], it / npts, esc / 100.0, st[0], st[1], st[2], st[3], st[4], st[5]);
+               times[0], times[repeat - 1], it / npts, esc / 100.0, nchk,
+               nchk ? errs : "null", ndiff, st[0], st[1], st[2], st[3], st[4], st[5]);
       else
       {
         char label[96];
         snprintf(label, sizeof label, "%s:%s", pr, colon + 1);
-        printf("%-22s %-12s %12.4g %10.1f %10.1f %7.2f  %ld %ld %ld %ld %ld %ld\n", label,
-               vars[v]->name, npts / med, spread, it / npts, esc, st[0], st[1], st[2], st[3], st[4], st[5]);
+        printf("%-22s %-12s %12.4g %10.1f %10.1f %7.2f %9s %6s  %ld %ld %ld %ld %ld %ld\n", label,
+               vars[v]->name, npts / med, spread, it / npts, esc, errs, diffs, st[0], st[1], st[2],
+               st[3], st[4], st[5]);
       }
       if (dfp) {
         char label[96];
@@ -295,6 +378,8 @@ int app_bench(int argc, char **argv) {
     free(pts);
     free(ro);
     free(re);
+    free(rro);
+    free(rre);
     free(times);
   }
   if (dfp && fclose(dfp) != 0) {

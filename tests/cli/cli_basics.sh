@@ -76,6 +76,13 @@ check bench-small 0 "$P" bench --points 64 --repeat 1 --pairs logit:logit --json
   { echo "FAIL bench json"; fails=$((fails + 1)); }
 "$PY" -c 'import json; r=json.loads(open("out.txt").readline()); assert r["cpu"] and "-std=c17" in r["cflags"] and 0 <= r["escalated_share"] <= 1, r' ||
   { echo "FAIL bench json provenance"; fails=$((fails + 1)); }
+check bench-check 0 "$P" bench --points 64 --repeat 1 --pairs logit:logit,linear:linear --solvers newton --json
+"$PY" -c 'import json; rows=[json.loads(l) for l in open("out.txt")]; assert len(rows) == 2 and all(r["checked"] == 64 and r["diff"] == 0 and 0 <= r["max_err"] <= 1e-10 for r in rows), rows' ||
+  { echo "FAIL bench max_err against the reference"; fails=$((fails + 1)); }
+check bench-nocheck 0 "$P" bench --points 16 --repeat 1 --pairs logit:logit --solvers newton --check 0 --json
+"$PY" -c 'import json; r=json.loads(open("out.txt").readline()); assert r["checked"] == 0 and r["max_err"] is None, r' ||
+  { echo "FAIL bench --check 0"; fails=$((fails + 1)); }
+check bench-check-bad 64 "$P" bench --check -1
 check bench-dump 0 "$P" bench --points 50 --repeat 1 --pairs logit:logit --solvers newton,reference --dump dump.csv
 "$PY" - <<'PYEOF' || { echo "FAIL bench dump"; fails=$((fails + 1)); }
 import csv

@@ -115,6 +115,55 @@ Test(fastpath, equilibrium_matches_reference) {
   free(pts), free(rr), free(rf);
 }
 
+/* Steep sides put a pair of equilibria within a scan cell near the window's (kinked) end,
+ * where the residual is positive at every node: the scan must prove each same-sign cell
+ * root-free (a Lipschitz bound), not guess. The first point is the one a parabola test let
+ * through (bench seed 7, logit:probit, index 6301: 1 equilibrium reported of 3); then
+ * random steep logit/probit pairs, fast against reference. */
+Test(fastpath, steep_sides_hidden_pair) {
+  const psw_solver_ops *ref, *fast;
+  cr_assert_eq(psw_solver_find("reference", PSW_PROBLEM_EQUILIBRIUM, &ref), PSW_OK);
+  cr_assert_eq(psw_solver_find("bracket", PSW_PROBLEM_EQUILIBRIUM, &fast), PSW_OK);
+  psw_solver_opts o;
+  psw_solver_opts_default(&o);
+  int n = psw_test_count(3000, 10);
+  psw_point *pts = malloc((size_t)n * sizeof *pts);
+  psw_eq_result *rr = malloc((size_t)n * sizeof *rr), *rf = malloc((size_t)n * sizeof *rf);
+  cr_assert(pts && rr && rf);
+  psw_point_init(&pts[0], PSW_FAMILY_LOGIT, PSW_FAMILY_PROBIT);
+  pts[0].a = 2.0786137743853033, pts[0].b = 2.0042354292236269;
+  pts[0].c = 1.3864755220711231, pts[0].d = 0.95641354471445084;
+  pts[0].f = 1.6736811527516693, pts[0].g = 1.6895873437169939;
+  pts[0].cust.p[0] = -0.18316884385421872, pts[0].cust.p[1] = 0.061822965293482086;
+  pts[0].cust.M = 1.9164527994775684;
+  pts[0].prov.p[0] = -0.79713327437639236, pts[0].prov.p[1] = 0.050429032560757564;
+  pts[0].prov.M = 0.6908526211883762;
+  for (int i = 1; i < n; ++i) {
+    psw_sample_opts so = {0, 1, 3.0};
+    psw_family_kind kf = i % 2 ? PSW_FAMILY_LOGIT : PSW_FAMILY_PROBIT;
+    psw_family_kind kg = i % 3 ? PSW_FAMILY_PROBIT : PSW_FAMILY_LOGIT;
+    psw_point_sample(&pts[i], kf, kg, &so, 11, (unsigned long)i);
+    pts[i].cust.p[1] = 0.02 + 0.06 * (double)(i % 97) / 96.0; /* steep: s, sigma in [0.02, 0.08] */
+    pts[i].prov.p[1] = 0.02 + 0.06 * (double)(i % 89) / 88.0;
+  }
+  ref->solve_equilibrium(&o, n, pts, rr);
+  fast->solve_equilibrium(&o, n, pts, rf);
+  cr_assert_eq(rf[0].count, 3, "the regression point: %d equilibria, want 3", rf[0].count);
+  int multi = 0;
+  for (int i = 0; i < n; ++i) {
+    cr_assert_eq(rr[i].status, rf[i].status, "pt %d: status", i);
+    cr_assert_eq(rr[i].count, rf[i].count, "pt %d: count ref %d fast %d (a %.17g b %.17g)", i,
+                 rr[i].count, rf[i].count, pts[i].a, pts[i].b);
+    for (int q = 0; q < rr[i].count; ++q)
+      cr_assert(close_to(rr[i].m[q], rf[i].m[q], pts[i].cust.M) &&
+                    close_to(rr[i].n[q], rf[i].n[q], pts[i].prov.M),
+                "pt %d eq %d", i, q);
+    multi += rr[i].count > 1;
+  }
+  cr_assert_gt(multi, n / 50, "too few multi-equilibrium points (%d of %d)", multi, n);
+  free(pts), free(rr), free(rf);
+}
+
 /* The fast path must really be fast: on logit x logit with e = 0 it may escalate
  * only a small share of lanes to the reference. */
 Test(fastpath, logit_escalation_rate) {

@@ -3,19 +3,25 @@
  * Each batch holds points of one family pair. The scan evaluates the 1-D
  * reduction (MODEL §2.3, §3.8) at a fixed set of nodes for all lanes at once
  * (psw_family_eval_batch: `omp simd` loops), then every sign change is
- * polished by Newton in (U, V). A lane whose scan cannot certify its answer
- * -- a discrete extremum of the residual pointing toward zero (possible hidden
- * pair of roots), an under-resolved cell, a Newton step that leaves its
- * bracket -- is escalated to the reference path, so the fast path never
- * returns a different answer silently. `newton` (optimum) covers e_m = e_n = 0
- * with k = a + b > 0; `bracket` (equilibrium) covers a != 0. Other points go to
- * the reference path. */
+ * polished. Equilibria: each scan cell whose ends have the same sign is proven
+ * root-free by a Lipschitz bound (else bisected until it is, or shows a pair of
+ * roots), and each sign change is solved by a bracketed Newton on r(U) that
+ * cannot leave its cell. Optimum: sign changes of R(U) are polished by Newton
+ * in (U, V) over lanes of roots (a bracketed regula falsi where that fails); a
+ * discrete extremum of R toward zero that a parabola test cannot clear gets its
+ * cells bisected. A lane that still cannot certify its answer -- an
+ * under-resolved cell, too many roots, a tie, a selected equilibrium missing
+ * from the equilibrium scan -- is escalated to the reference path, so the fast
+ * path never returns a different answer silently. `newton` (optimum) covers
+ * e_m = e_n = 0 with k = a + b > 0; `bracket` (equilibrium) covers a != 0 with
+ * smooth families. Other points go to the reference path. */
 #include <float.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/vecmath.h"
 #include "solver/solver_impl.h"
 
 enum { LANES = 64, J_OPT = 48, J_EQ = 64, MAX_R = 12 };
@@ -78,53 +84,29 @@ static double phi_inv_newton(const side *s, double y, long *iters) {
   return side_phi_inv(s, y, iters);
 }
 
-/* Newton in (U, V) on the equilibrium system at fees (f, g). */
-static int eq_polish(model *md, double f, double g, double *Up, double *Vp) {
-  const psw_point *p = md->pt;
-  double U = *Up, V = *Vp, best = INFINITY, bU = U, bV = V;
-  for (int it = 0; it < 40; ++it) {
-    double F, Fp, G, Gp;
-    psw_family_eval(md->F.fam, U, &F, &Fp, NULL, NULL);
-    psw_family_eval(md->G.fam, V, &G, &Gp, NULL, NULL);
-    double E1 = U - p->a * G - p->e_m * F + f, E2 = V - p->b * F - p->e_n * G + g;
-    double res = fabs(E1) + fabs(E2);
-    if (!isfinite(res)) break;
-    if (res < best) {
-      best = res, bU = U, bV = V;
-    } else if (it > 6) {
-      break;
-    }
-    if (res == 0.0) break;
-    ++md->iters;
-    double j11 = 1.0 - p->e_m * Fp, j12 = -p->a * Gp, j21 = -p->b * Fp, j22 = 1.0 - p->e_n * Gp;
-    double det = j11 * j22 - j12 * j21;
-    if (!(det != 0.0) || !isfinite(det)) break;
-    double nU = U - (E1 * j22 - E2 * j12) / det, nV = V - (j11 * E2 - j21 * E1) / det;
-    if (!isfinite(nU) || !isfinite(nV) || (nU == U && nV == V)) break;
-    U = nU, V = nV;
-  }
-  *Up = bU, *Vp = bV;
-  return best <= 1e-9 * (md->S + fabs(bU) + fabs(bV));
-}
-
 /* Does a value sequence certify its sign changes? A discrete extremum that
  * points toward zero may hide a pair of roots between nodes: it is accepted
  * only when the parabola through it and its neighbours stays well away from
  * zero (its vertex keeps the sign and at least half the node's magnitude),
  * and only for a smooth function (no kink of F or G in the scanned range);
  * next to an infinite end value, when the node is far from zero compared with
- * the local variation. Otherwise the lane goes to the reference. */
-static int seq_suspicious(const double *x, const double *r, int n, int smooth) {
+ * the local variation. This is a heuristic, not a proof (a pair of roots
+ * between nodes next to a kink can pass it): the equilibrium scan no longer
+ * relies on it; the optimum scan still does (see opt_lane_tasks). */
+/* The first node j (1 <= j < n - 1) it objects to, -j when no refinement can help (a NaN, a
+ * node exactly on zero, a kinked function), 0 when none. Used by the optimum scan; the
+ * equilibrium scan proves its cells root-free instead (eq_from_scan). */
+static int seq_suspicious_at(const double *x, const double *r, int n, int smooth) {
   for (int j = 1; j + 1 < n; ++j) {
     double y0 = r[j - 1], y1 = r[j], y2 = r[j + 1];
-    if (isnan(y0) || isnan(y1) || isnan(y2) || y1 == 0.0) return 1;
+    if (isnan(y0) || isnan(y1) || isnan(y2) || y1 == 0.0) return -j;
     int toward = (y1 > 0.0 && y0 > 0.0 && y2 > 0.0 && y1 <= y0 && y1 <= y2) ||
                  (y1 < 0.0 && y0 < 0.0 && y2 < 0.0 && y1 >= y0 && y1 >= y2);
     if (!toward) continue;
-    if (!smooth) return 1; /* a kink between nodes can make a dip the parabola misses */
+    if (!smooth) return -j; /* a kink between nodes can make a dip the parabola misses */
     if (isinf(y0) || isinf(y2)) {
       double var = isinf(y0) ? fabs(y2 - y1) : fabs(y1 - y0);
-      if (!(fabs(y1) > 4.0 * var)) return 1;
+      if (!(fabs(y1) > 4.0 * var)) return j;
       continue;
     }
     double d1 = (y1 - y0) / (x[j] - x[j - 1]), d2 = (y2 - y1) / (x[j + 1] - x[j]);
@@ -132,12 +114,75 @@ static int seq_suspicious(const double *x, const double *r, int n, int smooth) {
     if (a == 0.0) continue;
     double xs = 0.5 * (x[j - 1] + x[j]) - d1 / (2.0 * a);
     double v = y0 + d1 * (xs - x[j - 1]) + a * (xs - x[j - 1]) * (xs - x[j]);
-    if (!(v * y1 > 0.0 && fabs(v) >= 0.5 * fabs(y1))) return 1;
+    if (!(v * y1 > 0.0 && fabs(v) >= 0.5 * fabs(y1))) return j;
   }
   return 0;
 }
 
 /* ---------------- equilibria ---------------- */
+
+/* The equilibrium in a scan cell [xl, xr] whose residual changes sign: r(U) is a function
+ * of U alone (V = b m + e_n n - g), so a bracketed Newton on it (bisection whenever a step
+ * leaves the bracket or does not halve |r|) cannot leave the cell or pick a neighbouring
+ * root, as a 2-D Newton in (U, V) can. 0 when it does not converge. */
+static int eq_root_cell(model *md, double f, double g, double xl, double rl, double xr,
+                        double *Up, double *Vp) {
+  const psw_point *p = md->pt;
+  double lo = xl, hi = xr, U = *Up, V = 0.0, last = INFINITY;
+  int lo_pos = rl > 0.0;
+  if (!(U > lo && U < hi)) U = 0.5 * (lo + hi);
+  for (int it = 0; it < 200; ++it) {
+    double F, Fp, G, Gp;
+    psw_family_eval(md->F.fam, U, &F, &Fp, NULL, NULL);
+    double nU = (U + f - p->e_m * F) / p->a;
+    V = p->b * F + p->e_n * nU - g;
+    psw_family_eval(md->G.fam, V, &G, &Gp, NULL, NULL);
+    double r = nU - G;
+    ++md->iters;
+    if (r == 0.0) break;
+    if ((r > 0.0) == lo_pos)
+      lo = U;
+    else
+      hi = U;
+    double dn = (1.0 - p->e_m * Fp) / p->a, dr = dn - Gp * (p->b * Fp + p->e_n * dn);
+    double nx = U - r / dr;
+    int newton = nx > lo && nx < hi && fabs(r) <= 0.5 * last;
+    last = fabs(r);
+    double next = newton ? nx : 0.5 * (lo + hi);
+    if (next == U || !(hi - lo > 2.0 * DBL_EPSILON * (fabs(lo) + fabs(hi)))) break;
+    U = next;
+  }
+  if (!(U >= xl && U <= xr)) return 0;
+  double F, G;
+  psw_family_eval(md->F.fam, U, &F, NULL, NULL, NULL);
+  psw_family_eval(md->G.fam, V, &G, NULL, NULL, NULL);
+  double E1 = U - p->a * G - p->e_m * F + f, E2 = V - p->b * F - p->e_n * G + g;
+  *Up = U, *Vp = V;
+  return fabs(E1) + fabs(E2) <= 1e-9 * (md->S + fabs(U) + fabs(V));
+}
+
+/* An upper bound of |r'| on [xl, xr] for the normalised residual r = (n(U) - G(V(U)))/N:
+ * n = (U + f - e_m F)/a, V = b F + e_n n - g, so |r'| <= (|n'| + sup G' |V'|)/N with
+ * |n'| <= (1 + |e_m| sup F')/|a|, |V'| <= |b| sup F' + |e_n| |n'|, sup F' on [xl, xr] and
+ * sup G' on an interval holding V (interval arithmetic from F(xl) <= F <= F(xr)). */
+static double eq_lip(const model *md, double f, double g, double xl, double xr) {
+  const psw_point *p = md->pt;
+  double Fl = side_F(&md->F, xl), Fr = side_F(&md->F, xr);
+  double sF = psw_family_Fp_sup(md->F.fam, xl, xr);
+  double e1 = p->e_m * Fl, e2 = p->e_m * Fr;
+  double nlo = (xl + f - fmax(e1, e2)) / p->a, nhi = (xr + f - fmin(e1, e2)) / p->a;
+  if (nlo > nhi) {
+    double t = nlo;
+    nlo = nhi, nhi = t;
+  }
+  double b1 = p->b * Fl, b2 = p->b * Fr, c1 = p->e_n * nlo, c2 = p->e_n * nhi;
+  double vlo = fmin(b1, b2) + fmin(c1, c2) - g, vhi = fmax(b1, b2) + fmax(c1, c2) - g;
+  double sG = psw_family_Fp_sup(md->G.fam, vlo, vhi);
+  double dn = (1.0 + fabs(p->e_m) * sF) / fabs(p->a);
+  double dV = fabs(p->b) * sF + fabs(p->e_n) * dn;
+  double L = (dn + sG * dV) / md->G.M;
+  return isnan(L) ? (double)INFINITY : L;
+}
 
 /* Equilibrium residual r(U)/N at one U, with the normalised curve (m/M, n/N). */
 static double eq_r(const model *md, double f, double g, double U, double *cm, double *cn) {
@@ -192,20 +237,42 @@ static int eq_from_scan(model *md, double f, double g, const double *x0, const d
   }
   x[n] = x0[nn - 1], r[n] = r0[nn - 1], ++n;
   nn = n;
-  int smooth = isinf(md->F.u0) && isinf(md->F.u1) && isinf(md->G.u0) && isinf(md->G.u1);
-  if (seq_suspicious(x, r, nn, smooth)) return -1;
+  /* Every cell whose ends have the same sign must be shown root-free: r is Lipschitz with a
+   * constant L bounded on the cell from sup F', sup G' and interval arithmetic, so it cannot
+   * reach zero when |r_l| + |r_r| > L h. A cell that fails is bisected (the new node may show
+   * a sign change: a pair of roots) until it passes; when the nodes run out, the reference.
+   * (A discrete test such as a parabola through three nodes is not a proof: a pair of roots
+   * within 1% of the window, next to its kinked end, got past one.) */
+  for (int j = 0; j < nn; ++j)
+    if (isnan(r[j])) return -1;
+  double Lw = eq_lip(md, f, g, x[0], x[nn - 1]);
+  for (int j = 0; j + 1 < nn;) {
+    double rl = r[j], rr = r[j + 1], h = x[j + 1] - x[j];
+    if ((rl < 0.0) != (rr < 0.0) || rl == 0.0 || rr == 0.0 ||
+        fabs(rl) + fabs(rr) > (1.0 + 1e-9) * Lw * h ||
+        fabs(rl) + fabs(rr) > (1.0 + 1e-9) * eq_lip(md, f, g, x[j], x[j + 1]) * h) {
+      ++j;
+      continue;
+    }
+    double xm = 0.5 * (x[j] + x[j + 1]), dm, dn;
+    if (!(xm > x[j] && xm < x[j + 1]) || nn + 1 > REFINED_MAX) return -1;
+    double rm = eq_r(md, f, g, xm, &dm, &dn);
+    ++md->iters;
+    if (isnan(rm)) return -1;
+    memmove(x + j + 2, x + j + 1, (size_t)(nn - j - 1) * sizeof *x);
+    memmove(r + j + 2, r + j + 1, (size_t)(nn - j - 1) * sizeof *r);
+    x[j + 1] = xm, r[j + 1] = rm;
+    ++nn;
+  }
   double Us[MAX_R], Vs[MAX_R];
   int nr = 0;
-  const psw_point *p = md->pt;
   for (int j = 0; j + 1 < nn; ++j) {
     if ((r[j] < 0.0) == (r[j + 1] < 0.0)) continue;
     if (nr >= PSW_MAX_EQ) return -1;
     double t = r[j] / (r[j] - r[j + 1]);
     double U = x[j] + t * (x[j + 1] - x[j]);
-    double m = side_F(&md->F, U), nU = (U + f - p->e_m * m) / p->a;
-    double V = p->b * m + p->e_n * nU - g;
-    if (!eq_polish(md, f, g, &U, &V)) return -1;
-    if (!(U >= x[j] && U <= x[j + 1])) return -1;
+    double V;
+    if (!eq_root_cell(md, f, g, x[j], r[j], x[j + 1], &U, &V)) return -1;
     Us[nr] = U, Vs[nr] = V, ++nr;
   }
   if (nr == 0) return -1;
@@ -267,12 +334,17 @@ static void eq_lanes(const psw_point *const *pts, int cnt, const double *f, cons
   lanes_eval(&lf, LANES, hi, Fhi, NULL, NULL, NULL);
   for (int j = 0; j < nn; ++j) {
     double t = (double)j / (double)(nn - 1);
+    int first = j == 0, last = j == nn - 1;
+#pragma omp simd
     for (int i = 0; i < LANES; ++i) mq[i] = Flo[i] + t * (Fhi[i] - Flo[i]);
     psw_family_Finv_batch(lf.kind, LANES, lf.p0, lf.p1, lf.p2, lf.M, mq, q);
+#pragma omp simd
     for (int i = 0; i < LANES; ++i) { /* blended node, as blend_node() */
       double xu = lo[i] + t * (hi[i] - lo[i]);
-      double xb = Fhi[i] > Flo[i] && isfinite(q[i]) ? 0.5 * (xu + fmin(fmax(q[i], lo[i]), hi[i])) : xu;
-      x[j][i] = j == 0 ? lo[i] : j == nn - 1 ? hi[i] : xb;
+      double qc = q[i] > lo[i] ? q[i] : lo[i];
+      qc = qc < hi[i] ? qc : hi[i];
+      double xb = Fhi[i] > Flo[i] && fabs(q[i]) <= DBL_MAX ? 0.5 * (xu + qc) : xu;
+      x[j][i] = first ? lo[i] : last ? hi[i] : xb;
     }
     lanes_eval(&lf, LANES, x[j], F, NULL, NULL, NULL);
 #pragma omp simd
@@ -349,37 +421,44 @@ static void phi_inv_lanes(const lanes_fam *lf, const double *y, double *out, lon
     }
     return;
   }
-  double t[LANES], x[LANES];
-  int done[LANES];
+  /* local copies and a local iteration count: with the caller's pointers in the loop
+   * GCC kept a scalar version of it (scalar exp and log per lane) */
+  double t[LANES], x[LANES], done[LANES], its[LANES], yy[LANES], mu[LANES], sc[LANES];
+  memcpy(yy, y, sizeof yy);
+  memcpy(mu, lf->p0, sizeof mu);
+  memcpy(sc, lf->p1, sizeof sc);
 #pragma omp simd
   for (int i = 0; i < LANES; ++i) {
-    t[i] = (y[i] - lf->p0[i]) / lf->p1[i] - 1.0;
-    int fin = t[i] > -DBL_MAX && t[i] < DBL_MAX;
-    double tt = fin ? t[i] : 0.0;
-    x[i] = tt > 1.0 ? log(tt > 1.0 ? tt : 1.0) : tt;
-    done[i] = !fin;
+    t[i] = (yy[i] - mu[i]) / sc[i] - 1.0;
+    double fin = t[i] > -DBL_MAX && t[i] < DBL_MAX ? 1.0 : 0.0;
+    double tt = fin != 0.0 ? t[i] : 0.0;
+    double lt = log(tt > 1.0 ? tt : 1.0);
+    x[i] = tt > 1.0 ? lt : tt;
+    done[i] = 1.0 - fin;
+    its[i] = 0.0;
   }
   for (int it = 0; it < 60; ++it) {
-    int active = 0;
+    double active = 0.0;
 #pragma omp simd reduction(+ : active)
     for (int i = 0; i < LANES; ++i) {
-      int big = t[i] > 1.0;
       double w = t[i] - x[i];
       w = w > DBL_MIN ? w : DBL_MIN;
       double e = exp(x[i] < 709.0 ? x[i] : 709.0);
-      double q = big ? x[i] - log(w) : x[i] + e - t[i];
+      double lw = log(w);
+      int big = t[i] > 1.0;
+      double q = big ? x[i] - lw : x[i] + e - t[i];
       double dq = big ? 1.0 + 1.0 / w : 1.0 + e;
       double nx = x[i] - q / dq;
-      int go = !done[i];
-      double dx = nx - x[i];
-      dx = dx < 0.0 ? -dx : dx;
-      x[i] = go ? nx : x[i];
-      iters[i] += go;
-      done[i] = done[i] | !(dx > 4.0 * DBL_EPSILON * (nx < 0.0 ? -nx : nx) + 1e-16);
+      double go = done[i] == 0.0 ? 1.0 : 0.0;
+      double dx = fabs(nx - x[i]);
+      x[i] = go != 0.0 ? nx : x[i];
+      its[i] += go;
+      done[i] = dx > 4.0 * DBL_EPSILON * fabs(nx) + 1e-16 ? done[i] : 1.0;
       active += go;
     }
-    if (!active) break;
+    if (active == 0.0) break;
   }
+  for (int i = 0; i < LANES; ++i) iters[i] += (long)its[i];
   for (int i = 0; i < LANES; ++i) out[i] = isfinite(t[i]) ? lf->p0[i] + lf->p1[i] * x[i] : y[i];
 }
 
@@ -404,6 +483,7 @@ typedef struct opt_task {
   double xl, xr;                                 /* the scan cell */
   int bisect;                                    /* an end of the cell has R = +-inf */
   int left_pos;                                  /* R > 0 at xl */
+  double rl;                                     /* R at xl */
   double U, V, F, Fp, hF, hpF, G, Gp, hG, hpG;   /* at the best iterate */
   int ok;
 } opt_task;
@@ -411,68 +491,109 @@ typedef struct opt_task {
 /* The scan of R(U) = k F(U) - B(V(U)) on NN_OPT nodes for every lane (MODEL §3.8). */
 static void opt_scan(opt_batch *b) {
   double Flo[LANES], Fhi[LANES], mq[LANES], q[LANES], F[LANES], h[LANES], nU[LANES];
-  double V[LANES], Vq[LANES], hG[LANES];
-  int at[LANES];
+  double V[LANES], Vq[LANES], hG[LANES], at[LANES];
   lanes_eval(&b->lf, LANES, b->lo, Flo, NULL, NULL, NULL);
   lanes_eval(&b->lf, LANES, b->hi, Fhi, NULL, NULL, NULL);
+  /* every per-node loop is branch-free (selects only), so that it vectorises */
   for (int j = 0; j < NN_OPT; ++j) {
     /* nodes: the two ends (n = 0 and n = N) and J_OPT cell-centred blended nodes,
      * half uniform in U and half uniform in F(U) */
     double t = (j - 0.5) / (double)J_OPT;
+    int first = j == 0, last = j == NN_OPT - 1;
+#pragma omp simd
     for (int i = 0; i < LANES; ++i) mq[i] = Flo[i] + t * (Fhi[i] - Flo[i]);
     psw_family_Finv_batch(b->lf.kind, LANES, b->lf.p0, b->lf.p1, b->lf.p2, b->lf.M, mq, q);
     double *x = b->x[j];
+#pragma omp simd
     for (int i = 0; i < LANES; ++i) {
-      double xu = b->lo[i] + t * (b->hi[i] - b->lo[i]);
-      double xb = Fhi[i] > Flo[i] && isfinite(q[i]) ? 0.5 * (xu + fmin(fmax(q[i], b->lo[i]), b->hi[i]))
-                                                    : xu;
-      x[i] = j == 0 ? b->lo[i] : j == NN_OPT - 1 ? b->hi[i] : xb;
+      double lo = b->lo[i], hi = b->hi[i], xu = lo + t * (hi - lo);
+      double qc = q[i] > lo ? q[i] : lo;
+      qc = qc < hi ? qc : hi;
+      double xb = Fhi[i] > Flo[i] && fabs(q[i]) <= DBL_MAX ? 0.5 * (xu + qc) : xu;
+      x[i] = first ? lo : last ? hi : xb;
     }
     lanes_eval(&b->lf, LANES, x, F, NULL, h, NULL);
+#pragma omp simd
     for (int i = 0; i < LANES; ++i) {
       nU[i] = (x[i] + h[i] + b->c[i]) / b->k[i];
       int up = b->k[i] > 0.0;
-      at[i] = (j == 0 && up) || (j == NN_OPT - 1 && !up) || !(nU[i] > 0.0)          ? -1
-              : (j == NN_OPT - 1 && up) || (j == 0 && !up) || !(nU[i] < b->lg.M[i]) ? 1
-                                                                                     : 0;
-      mq[i] = at[i] ? 0.5 * b->lg.M[i] : nU[i];
+      int low = (first & up) | (last & !up) | !(nU[i] > 0.0);
+      int high = (last & up) | (first & !up) | !(nU[i] < b->lg.M[i]);
+      at[i] = low ? -1.0 : high ? 1.0 : 0.0;
+      mq[i] = at[i] != 0.0 ? 0.5 * b->lg.M[i] : nU[i];
     }
     psw_family_Finv_batch(b->lg.kind, LANES, b->lg.p0, b->lg.p1, b->lg.p2, b->lg.M, mq, Vq);
+#pragma omp simd
     for (int i = 0; i < LANES; ++i) {
-      V[i] = at[i] < 0 ? b->gu0[i] : at[i] > 0 ? b->gu1[i] : Vq[i];
-      if (!isfinite(V[i])) V[i] = 0.0; /* the residual is set to +-inf below */
+      double v = at[i] < 0.0 ? b->gu0[i] : at[i] > 0.0 ? b->gu1[i] : Vq[i];
+      V[i] = fabs(v) <= DBL_MAX ? v : 0.0; /* the residual is set to +-inf below */
     }
     lanes_eval(&b->lg, LANES, V, NULL, NULL, hG, NULL);
     double *r = b->r[j];
 #pragma omp simd
     for (int i = 0; i < LANES; ++i) {
-      r[i] = b->k[i] * F[i] - (V[i] + hG[i] + b->d[i]);
+      double ri = b->k[i] * F[i] - (V[i] + hG[i] + b->d[i]);
+      ri = at[i] < 0.0 && !(fabs(b->gu0[i]) <= DBL_MAX) ? (double)INFINITY : ri;
+      r[i] = at[i] > 0.0 && !(fabs(b->gu1[i]) <= DBL_MAX) ? -(double)INFINITY : ri;
       b->fm[j][i] = F[i] / b->lf.M[i];
       b->fn[j][i] = nU[i] / b->lg.M[i];
-    }
-    for (int i = 0; i < LANES; ++i) {
-      if (at[i] < 0 && !isfinite(b->gu0[i])) r[i] = INFINITY;
-      if (at[i] > 0 && !isfinite(b->gu1[i])) r[i] = -INFINITY;
     }
   }
 }
 
-/* Sign changes of one lane's scan -> tasks. Returns -1 to escalate. */
-static int opt_lane_tasks(const opt_batch *b, int i, opt_task *tasks, int *nt) {
-  double xs[NN_OPT], rs[NN_OPT];
+/* One lane's scan residual R(U) = k F(U) - B(V(U)) at an interior U, in scalar code with the
+ * scan's own formulas (opt_scan); *V gets V(U) and *inside whether 0 < n(U) < N. */
+static double opt_r(const opt_batch *b, int i, double U, double *V, int *inside) {
+  psw_family fF = lanes_family(&b->lf, i), fG = lanes_family(&b->lg, i);
+  double F, h, hG;
+  psw_family_eval(&fF, U, &F, NULL, &h, NULL);
+  double nU = (U + h + b->c[i]) / b->k[i];
+  int at = !(nU > 0.0) ? -1 : !(nU < fG.M) ? 1 : 0;
+  *inside = at == 0;
+  double v = at < 0 ? b->gu0[i] : at > 0 ? b->gu1[i] : psw_family_Finv(&fG, nU);
+  *V = v;
+  if (at < 0 && !isfinite(v)) return INFINITY;
+  if (at > 0 && !isfinite(v)) return -INFINITY;
+  psw_family_eval(&fG, v, NULL, NULL, &hG, NULL);
+  return b->k[i] * F - (v + hG + b->d[i]);
+}
+
+enum { NN_OPT_REFINED = NN_OPT + 64 };
+
+/* Sign changes of one lane's scan -> tasks. A discrete extremum of R toward zero that the
+ * parabola test cannot certify gets the cells on both sides of it bisected (scalar R, a few
+ * times) before the lane gives up. Returns -1 to escalate. */
+static int opt_lane_tasks(opt_batch *b, int i, opt_task *tasks, int *nt) {
+  double xs[NN_OPT_REFINED], rs[NN_OPT_REFINED];
+  int nn = NN_OPT;
   for (int j = 0; j < NN_OPT; ++j) xs[j] = b->x[j][i], rs[j] = b->r[j][i];
-  if (seq_suspicious(xs, rs, NN_OPT, 1)) return -1; /* R is smooth inside (u0, u1) */
   for (int j = 1; j + 2 < NN_OPT; ++j) /* under-resolved cells (ends excluded) */
     if (fabs(b->fm[j + 1][i] - b->fm[j][i]) > 5.0 * MOVE_MAX ||
         fabs(b->fn[j + 1][i] - b->fn[j][i]) > 5.0 * MOVE_MAX)
       return -1;
+  for (int tries = 0;; ++tries) { /* R is smooth inside (u0, u1) */
+    int j = seq_suspicious_at(xs, rs, nn, 1);
+    if (j == 0) break;
+    if (j < 0 || nn + 2 > NN_OPT_REFINED) return -1;
+    double xa = 0.5 * (xs[j - 1] + xs[j]), xb = 0.5 * (xs[j] + xs[j + 1]), v;
+    if (!(xa > xs[j - 1] && xa < xs[j] && xb > xs[j] && xb < xs[j + 1])) return -1;
+    int in;
+    double ra = opt_r(b, i, xa, &v, &in), rb = opt_r(b, i, xb, &v, &in);
+    b->iters[i] += 2;
+    memmove(xs + j + 3, xs + j + 1, (size_t)(nn - j - 1) * sizeof *xs);
+    memmove(rs + j + 3, rs + j + 1, (size_t)(nn - j - 1) * sizeof *rs);
+    xs[j + 2] = xb, rs[j + 2] = rb, xs[j + 1] = xs[j], rs[j + 1] = rs[j], xs[j] = xa, rs[j] = ra;
+    nn += 2;
+    (void)tries;
+  }
   int nr = 0;
-  for (int j = 0; j + 1 < NN_OPT; ++j) {
+  for (int j = 0; j + 1 < nn; ++j) {
     if ((rs[j] < 0.0) == (rs[j + 1] < 0.0)) continue;
     if (++nr > MAX_R) return -1;
     opt_task *t = &tasks[(*nt)++];
     t->lane = i, t->xl = xs[j], t->xr = xs[j + 1], t->ok = 0, t->left_pos = rs[j] > 0.0;
     t->bisect = !(isfinite(rs[j]) && isfinite(rs[j + 1]));
+    t->rl = rs[j];
     if (!t->bisect) {
       double w = rs[j] / (rs[j] - rs[j + 1]);
       t->U = xs[j] + w * (xs[j + 1] - xs[j]);
@@ -616,6 +737,47 @@ static void opt_polish(opt_batch *b, opt_task *tk, int nt) {
     t->G = bv[4][q], t->Gp = bv[5][q], t->hG = bv[6][q], t->hpG = bv[7][q];
   }
   for (int q = 0; q < nt; ++q) b->iters[tk[q].lane] += its[q];
+}
+
+/* A task whose polish failed: the root of the scalar R(U) in its cell by bisection and
+ * the Illinois variant of regula falsi (it cannot leave the cell), then V from U and every
+ * value the candidate needs; ok under the polish's own test. */
+static void opt_task_bracketed(opt_batch *b, opt_task *t) {
+  int i = t->lane, in = 0;
+  double lo = t->xl, hi = t->xr, rlo = t->rl, rhi = -rlo, U = lo, V = 0.0; /* rhi: sign only */
+  int last_end = 0, have_hi = 0;
+  for (int it = 0; it < 200; ++it) {
+    double x;
+    if (isfinite(rlo) && have_hi && isfinite(rhi))
+      x = (lo * rhi - hi * rlo) / (rhi - rlo);
+    else
+      x = 0.5 * (lo + hi);
+    if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
+    if (!(x > lo && x < hi)) break;
+    double r = opt_r(b, i, x, &V, &in);
+    ++b->iters[i];
+    U = x;
+    if (r == 0.0) break;
+    if ((r > 0.0) == (rlo > 0.0)) {
+      lo = x, rlo = r;
+      if (last_end == -1) rhi *= 0.5; /* Illinois: the stale end's value halved */
+      last_end = -1;
+    } else {
+      hi = x, rhi = r, have_hi = 1;
+      if (last_end == 1) rlo *= 0.5;
+      last_end = 1;
+    }
+    if (!(hi - lo > 4.0 * DBL_EPSILON * (fabs(lo) + fabs(hi)))) break;
+  }
+  double rr = opt_r(b, i, U, &V, &in);
+  if (!in || !isfinite(rr)) return;
+  psw_family fF = lanes_family(&b->lf, i), fG = lanes_family(&b->lg, i);
+  psw_family_eval(&fF, U, &t->F, &t->Fp, &t->hF, &t->hpF);
+  psw_family_eval(&fG, V, &t->G, &t->Gp, &t->hG, &t->hpG);
+  double E1 = U + t->hF + b->c[i] - b->k[i] * t->G, E2 = V + t->hG + b->d[i] - b->k[i] * t->F;
+  t->U = U, t->V = V;
+  t->ok = fabs(E1) + fabs(E2) <= 1e-10 * b->S[i] && U > b->fu0[i] && U < b->fu1[i] &&
+          V > b->gu0[i] && V < b->gu1[i] && U >= t->xl && U <= t->xr;
 }
 
 /* A candidate from a polished task, with the values of its last evaluation
@@ -786,6 +948,8 @@ static void opt_lanes(const psw_point *const *pts, int cnt, psw_opt_result *cons
     ntask[i] = nt - first[i];
   }
   for (int q = 0; q < nt; q += LANES) opt_polish(&b, tk + q, nt - q < LANES ? nt - q : LANES);
+  for (int q = 0; q < nt; ++q)
+    if (!tk[q].ok) opt_task_bracketed(&b, &tk[q]);
 
   /* candidates; equilibria at the optimal fees: certified unique, or scanned below */
   const psw_point *ep[LANES];

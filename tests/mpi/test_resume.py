@@ -44,8 +44,8 @@ sys.path.insert(0, os.path.join(SRCDIR, "tests", "cli"))
 from _nccompare import differences  # noqa: E402
 
 RUN_TIMEOUT = 150.0  # seconds for one run; generous, for a loaded machine
-CKPT_INTERVAL = "0.3"  # small, so that kills find checkpoints
-CRASH_BATCH = "4096"  # points per unit in the crash tests: ~25 units, many rounds
+CKPT_INTERVAL = "0.05"  # small, so that kills find checkpoints (a grid run takes < 1 s)
+CRASH_BATCH = "4096"  # points per unit in the crash tests: ~60 units, many rounds
 N_KILLS = 5
 
 # the model block both configs share (fixed values; the providers' family differs)
@@ -60,14 +60,14 @@ model:
 """
 
 GRID_YAML = """\
-# platsweep test_resume: both problems on a 400 x 250 grid
+# platsweep test_resume: both problems on a 600 x 400 grid (big enough that kills land mid-run)
 title: "resume test: grid"
 """ + MODEL.format(prov="mu: 0.0, s: 1.0") + """\
 sweep:
   design: grid
   axes:
-    a: {from: 0.0, to: 3.0, num: 400}
-    b: {from: 0.0, to: 3.0, num: 250}
+    a: {from: 0.0, to: 3.0, num: 600}
+    b: {from: 0.0, to: 3.0, num: 400}
 problems: [optimum, equilibrium]
 output:
   path: grid.nc

@@ -207,10 +207,10 @@ enum { REFINED_MAX = 1024 };
  * escalate to the reference. */
 static int eq_from_scan(model *md, double f, double g, const double *x0, const double *r0,
                         const double *cm, const double *cn, int nn, psw_eq_result *out) {
-  double x[REFINED_MAX], r[REFINED_MAX];
+  double x[REFINED_MAX], r[REFINED_MAX], gn[REFINED_MAX]; /* gn: G(V(x))/N */
   int n = 0;
   for (int j = 0; j + 1 < nn; ++j) {
-    x[n] = x0[j], r[n] = r0[j], ++n;
+    x[n] = x0[j], r[n] = r0[j], gn[n] = cn[j], ++n;
     if (!cell_coarse(cm[j], cn[j], r0[j], cm[j + 1], cn[j + 1], r0[j + 1])) continue;
     /* depth-first bisection of the cell, emitting nodes in order */
     double sx[64], sr[64], sm[64], sn[64];
@@ -230,27 +230,38 @@ static int eq_from_scan(model *md, double f, double g, const double *x0, const d
       --top; /* [lx, hx] is fine: emit hx and move on */
       if (top > 0 || hx != x0[j + 1]) {
         if (n >= REFINED_MAX - 1) return -1;
-        if (hx != x0[j + 1]) x[n] = hx, r[n] = hr, ++n;
+        if (hx != x0[j + 1]) x[n] = hx, r[n] = hr, gn[n] = hn, ++n;
       }
       lx = hx, lr = hr, lm = hm, ln = hn;
     }
   }
-  x[n] = x0[nn - 1], r[n] = r0[nn - 1], ++n;
+  x[n] = x0[nn - 1], r[n] = r0[nn - 1], gn[n] = cn[nn - 1], ++n;
   nn = n;
-  /* Every cell whose ends have the same sign must be shown root-free: r is Lipschitz with a
-   * constant L bounded on the cell from sup F', sup G' and interval arithmetic, so it cannot
-   * reach zero when |r_l| + |r_r| > L h. A cell that fails is bisected (the new node may show
-   * a sign change: a pair of roots) until it passes; when the nodes run out, the reference.
-   * (A discrete test such as a parabola through three nodes is not a proof: a pair of roots
-   * within 1% of the window, next to its kinked end, got past one.) */
+  /* Every cell whose ends have the same sign must be shown root-free; one that cannot be is
+   * bisected (the new node may show a sign change: a pair of roots) until it can; when the
+   * nodes run out, the reference. (A discrete test such as a parabola through three nodes
+   * is not a proof: a pair of roots within 1% of the window, next to its kinked end, got
+   * past one.) With e = 0, n(U) = (U + f)/a and G(V(U)), V = b F(U) - g, are monotone, so
+   * on a cell r = n - G lies between min n - max G and max n - min G over the two ends: no
+   * transcendental function needed. Otherwise a Lipschitz bound (eq_lip). */
   for (int j = 0; j < nn; ++j)
     if (isnan(r[j])) return -1;
-  double Lw = eq_lip(md, f, g, x[0], x[nn - 1]);
+  const psw_point *pp = md->pt;
+  int mono = pp->e_m == 0.0 && pp->e_n == 0.0;
+  double Lw = mono ? 0.0 : eq_lip(md, f, g, x[0], x[nn - 1]);
   for (int j = 0; j + 1 < nn;) {
     double rl = r[j], rr = r[j + 1], h = x[j + 1] - x[j];
-    if ((rl < 0.0) != (rr < 0.0) || rl == 0.0 || rr == 0.0 ||
-        fabs(rl) + fabs(rr) > (1.0 + 1e-9) * Lw * h ||
-        fabs(rl) + fabs(rr) > (1.0 + 1e-9) * eq_lip(md, f, g, x[j], x[j + 1]) * h) {
+    int clear = (rl < 0.0) != (rr < 0.0) || rl == 0.0 || rr == 0.0;
+    if (!clear && mono) {
+      double nl = rl + gn[j], nr = rr + gn[j + 1]; /* n/N at the ends */
+      double lo = fmin(nl, nr) - fmax(gn[j], gn[j + 1]), hi = fmax(nl, nr) - fmin(gn[j], gn[j + 1]);
+      double tol = 4.0 * DBL_EPSILON * (fabs(nl) + fabs(nr) + fabs(gn[j]) + fabs(gn[j + 1]));
+      clear = lo > tol || hi < -tol;
+    } else if (!clear) {
+      clear = fabs(rl) + fabs(rr) > (1.0 + 1e-9) * Lw * h ||
+              fabs(rl) + fabs(rr) > (1.0 + 1e-9) * eq_lip(md, f, g, x[j], x[j + 1]) * h;
+    }
+    if (clear) {
       ++j;
       continue;
     }
@@ -261,7 +272,8 @@ static int eq_from_scan(model *md, double f, double g, const double *x0, const d
     if (isnan(rm)) return -1;
     memmove(x + j + 2, x + j + 1, (size_t)(nn - j - 1) * sizeof *x);
     memmove(r + j + 2, r + j + 1, (size_t)(nn - j - 1) * sizeof *r);
-    x[j + 1] = xm, r[j + 1] = rm;
+    memmove(gn + j + 2, gn + j + 1, (size_t)(nn - j - 1) * sizeof *gn);
+    x[j + 1] = xm, r[j + 1] = rm, gn[j + 1] = dn;
     ++nn;
   }
   double Us[MAX_R], Vs[MAX_R];
@@ -483,7 +495,7 @@ typedef struct opt_task {
   double xl, xr;                                 /* the scan cell */
   int bisect;                                    /* an end of the cell has R = +-inf */
   int left_pos;                                  /* R > 0 at xl */
-  double rl;                                     /* R at xl */
+  double rl, rr;                                 /* R at xl, xr */
   double U, V, F, Fp, hF, hpF, G, Gp, hG, hpG;   /* at the best iterate */
   int ok;
 } opt_task;
@@ -593,7 +605,7 @@ static int opt_lane_tasks(opt_batch *b, int i, opt_task *tasks, int *nt) {
     opt_task *t = &tasks[(*nt)++];
     t->lane = i, t->xl = xs[j], t->xr = xs[j + 1], t->ok = 0, t->left_pos = rs[j] > 0.0;
     t->bisect = !(isfinite(rs[j]) && isfinite(rs[j + 1]));
-    t->rl = rs[j];
+    t->rl = rs[j], t->rr = rs[j + 1];
     if (!t->bisect) {
       double w = rs[j] / (rs[j] - rs[j + 1]);
       t->U = xs[j] + w * (xs[j + 1] - xs[j]);
@@ -633,12 +645,15 @@ static void opt_polish(opt_batch *b, opt_task *tk, int nt) {
   /* A cell next to a window end (R = +-inf there, where n reaches 0 or N): Newton in
    * (U, V) from its middle can stall on the steep side, so bisect R on the cell first,
    * with the scan's own formulas, down to 2^-40 of the cell. */
-  int nbis = 0;
-  for (int q = 0; q < nt; ++q) nbis += tk[q].bisect;
+  int nbis = 0, bis[LANES];
+  for (int q = 0; q < nt; ++q) nbis += bis[q] = tk[q].bisect;
   if (nbis) {
-    double lo[LANES], hi[LANES], mq[LANES];
+    double lo[LANES], hi[LANES], mq[LANES], rlo[LANES], rhi[LANES];
     for (int q = 0; q < LANES; ++q) lo[q] = tk[q < nt ? q : 0].xl, hi[q] = tk[q < nt ? q : 0].xr;
-    for (int it = 0; it < 40; ++it) {
+    for (int q = 0; q < nt; ++q) rlo[q] = tk[q].rl, rhi[q] = tk[q].rr;
+    /* until both ends of the cell have finite R (then Newton starts from the secant point),
+     * at most 40 halvings */
+    for (int it = 0; it < 40 && nbis > 0; ++it) {
       lanes_eval(&lf, LANES, U, F, NULL, hF, NULL);
       int at[LANES];
       for (int q = 0; q < LANES; ++q) {
@@ -653,16 +668,24 @@ static void opt_polish(opt_batch *b, opt_task *tk, int nt) {
       }
       lanes_eval(&lg, LANES, V, NULL, NULL, hG, NULL);
       for (int q = 0; q < nt; ++q) {
-        if (!tk[q].bisect) continue;
+        if (!bis[q]) continue;
         double R = k[q] * F[q] - (V[q] + hG[q] + d[q]);
         if (at[q] < 0 && !isfinite(gu0[q])) R = INFINITY;
         if (at[q] > 0 && !isfinite(gu1[q])) R = -INFINITY;
-        if ((R > 0.0) == tk[q].left_pos)
-          lo[q] = U[q];
-        else
-          hi[q] = U[q];
-        U[q] = 0.5 * (lo[q] + hi[q]);
         ++its[q];
+        if ((R > 0.0) == tk[q].left_pos) {
+          lo[q] = U[q], rlo[q] = R;
+        } else {
+          hi[q] = U[q], rhi[q] = R;
+        }
+        if (isfinite(rlo[q]) && isfinite(rhi[q])) { /* done: the secant point */
+          double w = rlo[q] / (rlo[q] - rhi[q]);
+          U[q] = lo[q] + w * (hi[q] - lo[q]);
+          if (!(U[q] > lo[q] && U[q] < hi[q])) U[q] = 0.5 * (lo[q] + hi[q]);
+          bis[q] = 0, --nbis;
+        } else {
+          U[q] = 0.5 * (lo[q] + hi[q]);
+        }
       }
     }
   }

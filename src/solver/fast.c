@@ -3,13 +3,14 @@
  * Each batch holds points of one family pair. The scan evaluates the 1-D
  * reduction (MODEL §2.3, §3.8) at a fixed set of nodes for all lanes at once
  * (psw_family_eval_batch: `omp simd` loops), then every sign change is
- * polished. Equilibria: each scan cell whose ends have the same sign is proven
- * root-free by a Lipschitz bound (else bisected until it is, or shows a pair of
- * roots), and each sign change is solved by a bracketed Newton on r(U) that
+ * polished. Every scan cell whose ends have the same sign is proven root-free
+ * -- both residuals are differences of two monotone functions of U, bounded on
+ * a cell by their values at its ends (a Lipschitz bound for equilibria with
+ * e != 0) -- or else bisected until it is, or shows a pair of roots.
+ * Equilibria: each sign change is solved by a bracketed Newton on r(U) that
  * cannot leave its cell. Optimum: sign changes of R(U) are polished by Newton
- * in (U, V) over lanes of roots (a bracketed regula falsi where that fails); a
- * discrete extremum of R toward zero that a parabola test cannot clear gets its
- * cells bisected. A lane that still cannot certify its answer -- an
+ * in (U, V) over lanes of roots (a bracketed regula falsi where that fails).
+ * A lane that still cannot certify its answer -- an
  * under-resolved cell, too many roots, a tie, a selected equilibrium missing
  * from the equilibrium scan -- is escalated to the reference path, so the fast
  * path never returns a different answer silently. `newton` (optimum) covers
@@ -82,41 +83,6 @@ static void lanes_eval(const lanes_fam *lf, int n, const double *U, double *F, d
 
 static double phi_inv_newton(const side *s, double y, long *iters) {
   return side_phi_inv(s, y, iters);
-}
-
-/* Does a value sequence certify its sign changes? A discrete extremum that
- * points toward zero may hide a pair of roots between nodes: it is accepted
- * only when the parabola through it and its neighbours stays well away from
- * zero (its vertex keeps the sign and at least half the node's magnitude),
- * and only for a smooth function (no kink of F or G in the scanned range);
- * next to an infinite end value, when the node is far from zero compared with
- * the local variation. This is a heuristic, not a proof (a pair of roots
- * between nodes next to a kink can pass it): the equilibrium scan no longer
- * relies on it; the optimum scan still does (see opt_lane_tasks). */
-/* The first node j (1 <= j < n - 1) it objects to, -j when no refinement can help (a NaN, a
- * node exactly on zero, a kinked function), 0 when none. Used by the optimum scan; the
- * equilibrium scan proves its cells root-free instead (eq_from_scan). */
-static int seq_suspicious_at(const double *x, const double *r, int n, int smooth) {
-  for (int j = 1; j + 1 < n; ++j) {
-    double y0 = r[j - 1], y1 = r[j], y2 = r[j + 1];
-    if (isnan(y0) || isnan(y1) || isnan(y2) || y1 == 0.0) return -j;
-    int toward = (y1 > 0.0 && y0 > 0.0 && y2 > 0.0 && y1 <= y0 && y1 <= y2) ||
-                 (y1 < 0.0 && y0 < 0.0 && y2 < 0.0 && y1 >= y0 && y1 >= y2);
-    if (!toward) continue;
-    if (!smooth) return -j; /* a kink between nodes can make a dip the parabola misses */
-    if (isinf(y0) || isinf(y2)) {
-      double var = isinf(y0) ? fabs(y2 - y1) : fabs(y1 - y0);
-      if (!(fabs(y1) > 4.0 * var)) return j;
-      continue;
-    }
-    double d1 = (y1 - y0) / (x[j] - x[j - 1]), d2 = (y2 - y1) / (x[j + 1] - x[j]);
-    double a = (d2 - d1) / (x[j + 1] - x[j - 1]);
-    if (a == 0.0) continue;
-    double xs = 0.5 * (x[j - 1] + x[j]) - d1 / (2.0 * a);
-    double v = y0 + d1 * (xs - x[j - 1]) + a * (xs - x[j - 1]) * (xs - x[j]);
-    if (!(v * y1 > 0.0 && fabs(v) >= 0.5 * fabs(y1))) return j;
-  }
-  return 0;
 }
 
 /* ---------------- equilibria ---------------- */
@@ -255,7 +221,7 @@ static int eq_from_scan(model *md, double f, double g, const double *x0, const d
     if (!clear && mono) {
       double nl = rl + gn[j], nr = rr + gn[j + 1]; /* n/N at the ends */
       double lo = fmin(nl, nr) - fmax(gn[j], gn[j + 1]), hi = fmax(nl, nr) - fmin(gn[j], gn[j + 1]);
-      double tol = 4.0 * DBL_EPSILON * (fabs(nl) + fabs(nr) + fabs(gn[j]) + fabs(gn[j + 1]));
+      double tol = 64.0 * DBL_EPSILON * (fabs(nl) + fabs(nr) + fabs(gn[j]) + fabs(gn[j + 1]));
       clear = lo > tol || hi < -tol;
     } else if (!clear) {
       clear = fabs(rl) + fabs(rr) > (1.0 + 1e-9) * Lw * h ||
@@ -555,10 +521,11 @@ static void opt_scan(opt_batch *b) {
 
 /* One lane's scan residual R(U) = k F(U) - B(V(U)) at an interior U, in scalar code with the
  * scan's own formulas (opt_scan); *V gets V(U) and *inside whether 0 < n(U) < N. */
-static double opt_r(const opt_batch *b, int i, double U, double *V, int *inside) {
+static double opt_r(const opt_batch *b, int i, double U, double *V, int *inside, double *kF) {
   psw_family fF = lanes_family(&b->lf, i), fG = lanes_family(&b->lg, i);
   double F, h, hG;
   psw_family_eval(&fF, U, &F, NULL, &h, NULL);
+  *kF = b->k[i] * F;
   double nU = (U + h + b->c[i]) / b->k[i];
   int at = !(nU > 0.0) ? -1 : !(nU < fG.M) ? 1 : 0;
   *inside = at == 0;
@@ -570,33 +537,54 @@ static double opt_r(const opt_batch *b, int i, double U, double *V, int *inside)
   return b->k[i] * F - (v + hG + b->d[i]);
 }
 
-enum { NN_OPT_REFINED = NN_OPT + 64 };
+enum { NN_OPT_REFINED = NN_OPT + 512 };
 
-/* Sign changes of one lane's scan -> tasks. A discrete extremum of R toward zero that the
- * parabola test cannot certify gets the cells on both sides of it bisected (scalar R, a few
- * times) before the lane gives up. Returns -1 to escalate. */
+/* Is a scan cell of the optimum free of roots of R, as far as its ends show? R(U) = k F(U) -
+ * B(V(U)) is a difference of two monotone functions (F increasing; n(U) = (phi_F(U) + c)/k,
+ * V = G^{-1}(n) and B = phi_G + d monotone, since every family is log-concave: MODEL §1), so
+ * on the cell R lies between min kF - max B and max kF - min B over the two ends, B = kF - R
+ * (an end with R = +-inf has B = -+inf and drops out of the bound it cannot tighten). 1 when
+ * the ends change sign (a root, to be polished) or that interval excludes 0. */
+static int opt_cell_clear(double kf0, double r0, double kf1, double r1) {
+  if ((r0 < 0.0) != (r1 < 0.0)) return 1;
+  double B0 = kf0 - r0, B1 = kf1 - r1;
+  double lo = fmin(kf0, kf1) - fmax(B0, B1), hi = fmax(kf0, kf1) - fmin(B0, B1);
+  /* rounding: R's evaluation errs by a few ulps of its terms (k F, V + h_G + d = B - d) */
+  double fb = (isfinite(B0) ? fabs(B0) : 0.0) + (isfinite(B1) ? fabs(B1) : 0.0);
+  double tol = 64.0 * DBL_EPSILON * (fabs(kf0) + fabs(kf1) + fb);
+  return lo > tol || hi < -tol;
+}
+
+/* Sign changes of one lane's scan -> tasks. Every cell without a sign change must be shown
+ * root-free (opt_cell_clear); one that is not is bisected with the scalar R until it is or a
+ * pair of roots shows. Returns -1 to escalate. */
 static int opt_lane_tasks(opt_batch *b, int i, opt_task *tasks, int *nt) {
-  double xs[NN_OPT_REFINED], rs[NN_OPT_REFINED];
+  double xs[NN_OPT_REFINED], rs[NN_OPT_REFINED], ks[NN_OPT_REFINED];
   int nn = NN_OPT;
-  for (int j = 0; j < NN_OPT; ++j) xs[j] = b->x[j][i], rs[j] = b->r[j][i];
+  for (int j = 0; j < NN_OPT; ++j)
+    xs[j] = b->x[j][i], rs[j] = b->r[j][i], ks[j] = b->k[i] * (b->fm[j][i] * b->lf.M[i]);
+  for (int j = 0; j < NN_OPT; ++j)
+    if (isnan(rs[j]) || (j > 0 && j + 1 < NN_OPT && rs[j] == 0.0)) return -1;
   for (int j = 1; j + 2 < NN_OPT; ++j) /* under-resolved cells (ends excluded) */
     if (fabs(b->fm[j + 1][i] - b->fm[j][i]) > 5.0 * MOVE_MAX ||
         fabs(b->fn[j + 1][i] - b->fn[j][i]) > 5.0 * MOVE_MAX)
       return -1;
-  for (int tries = 0;; ++tries) { /* R is smooth inside (u0, u1) */
-    int j = seq_suspicious_at(xs, rs, nn, 1);
-    if (j == 0) break;
-    if (j < 0 || nn + 2 > NN_OPT_REFINED) return -1;
-    double xa = 0.5 * (xs[j - 1] + xs[j]), xb = 0.5 * (xs[j] + xs[j + 1]), v;
-    if (!(xa > xs[j - 1] && xa < xs[j] && xb > xs[j] && xb < xs[j + 1])) return -1;
+  for (int j = 0; j + 1 < nn;) {
+    if (opt_cell_clear(ks[j], rs[j], ks[j + 1], rs[j + 1])) {
+      ++j;
+      continue;
+    }
+    double xm = 0.5 * (xs[j] + xs[j + 1]), v, kf;
     int in;
-    double ra = opt_r(b, i, xa, &v, &in), rb = opt_r(b, i, xb, &v, &in);
-    b->iters[i] += 2;
-    memmove(xs + j + 3, xs + j + 1, (size_t)(nn - j - 1) * sizeof *xs);
-    memmove(rs + j + 3, rs + j + 1, (size_t)(nn - j - 1) * sizeof *rs);
-    xs[j + 2] = xb, rs[j + 2] = rb, xs[j + 1] = xs[j], rs[j + 1] = rs[j], xs[j] = xa, rs[j] = ra;
-    nn += 2;
-    (void)tries;
+    if (!(xm > xs[j] && xm < xs[j + 1]) || nn + 1 > NN_OPT_REFINED) return -1;
+    double rm = opt_r(b, i, xm, &v, &in, &kf);
+    ++b->iters[i];
+    if (isnan(rm) || rm == 0.0) return -1;
+    memmove(xs + j + 2, xs + j + 1, (size_t)(nn - j - 1) * sizeof *xs);
+    memmove(rs + j + 2, rs + j + 1, (size_t)(nn - j - 1) * sizeof *rs);
+    memmove(ks + j + 2, ks + j + 1, (size_t)(nn - j - 1) * sizeof *ks);
+    xs[j + 1] = xm, rs[j + 1] = rm, ks[j + 1] = kf;
+    ++nn;
   }
   int nr = 0;
   for (int j = 0; j + 1 < nn; ++j) {
@@ -777,7 +765,8 @@ static void opt_task_bracketed(opt_batch *b, opt_task *t) {
       x = 0.5 * (lo + hi);
     if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
     if (!(x > lo && x < hi)) break;
-    double r = opt_r(b, i, x, &V, &in);
+    double kF;
+    double r = opt_r(b, i, x, &V, &in, &kF);
     ++b->iters[i];
     U = x;
     if (r == 0.0) break;
@@ -792,7 +781,8 @@ static void opt_task_bracketed(opt_batch *b, opt_task *t) {
     }
     if (!(hi - lo > 4.0 * DBL_EPSILON * (fabs(lo) + fabs(hi)))) break;
   }
-  double rr = opt_r(b, i, U, &V, &in);
+  double kFu;
+  double rr = opt_r(b, i, U, &V, &in, &kFu);
   if (!in || !isfinite(rr)) return;
   psw_family fF = lanes_family(&b->lf, i), fG = lanes_family(&b->lg, i);
   psw_family_eval(&fF, U, &t->F, &t->Fp, &t->hF, &t->hpF);
@@ -964,9 +954,48 @@ static void opt_lanes(const psw_point *const *pts, int cnt, psw_opt_result *cons
     if (!b.fast[i]) b.lo[i] = -1.0, b.hi[i] = 1.0; /* placeholders: any finite window */
   }
   opt_scan(&b);
+  /* the common lane -- one sign change, no under-resolved cell, every other cell cleared
+   * by opt_cell_clear, no NaN -- is recognised by vector loops over the nodes; its task comes
+   * straight from its one cell. The others go through opt_lane_tasks. */
+  double simple[LANES], nsign[LANES], jsign[LANES];
+#pragma omp simd
+  for (int i = 0; i < LANES; ++i) simple[i] = 1.0, nsign[i] = 0.0, jsign[i] = 0.0;
+  for (int j = 0; j + 1 < NN_OPT; ++j) {
+    const double *r0 = b.r[j], *r1 = b.r[j + 1];
+    const double *m0 = b.fm[j], *m1 = b.fm[j + 1], *n0 = b.fn[j], *n1 = b.fn[j + 1];
+    int inner = j >= 1 && j + 2 < NN_OPT, mid = j >= 1;
+#pragma omp simd
+    for (int i = 0; i < LANES; ++i) { /* bitwise & and |: no branches, so it vectorises */
+      double y1 = r0[i], y2 = r1[i];
+      int ch = (y1 < 0.0) ^ (y2 < 0.0);
+      jsign[i] = ch & (nsign[i] == 0.0) ? (double)j : jsign[i];
+      nsign[i] += ch ? 1.0 : 0.0;
+      int coarse = inner & ((fabs(m1[i] - m0[i]) > 5.0 * MOVE_MAX) | (fabs(n1[i] - n0[i]) > 5.0 * MOVE_MAX));
+      double kf0 = b.k[i] * (m0[i] * b.lf.M[i]), kf1 = b.k[i] * (m1[i] * b.lf.M[i]);
+      double B0 = kf0 - y1, B1 = kf1 - y2;
+      double lo = (kf0 < kf1 ? kf0 : kf1) - (B0 > B1 ? B0 : B1);
+      double hi = (kf0 > kf1 ? kf0 : kf1) - (B0 < B1 ? B0 : B1);
+      double fb = (fabs(B0) <= DBL_MAX ? fabs(B0) : 0.0) + (fabs(B1) <= DBL_MAX ? fabs(B1) : 0.0);
+      double tol = 64.0 * DBL_EPSILON * (fabs(kf0) + fabs(kf1) + fb); /* as opt_cell_clear */
+      int clear = ch | (lo > tol) | (hi < -tol);
+      int bad = (y1 != y1) | (y2 != y2) | (mid & (y1 == 0.0));
+      simple[i] = coarse | !clear | bad ? 0.0 : simple[i];
+    }
+  }
   for (int i = 0; i < cnt; ++i) {
     first[i] = nt, ntask[i] = 0;
-    ok[i] = b.fast[i] && opt_lane_tasks(&b, i, tk, &nt) == 0;
+    if (b.fast[i] && simple[i] != 0.0 && nsign[i] == 1.0) {
+      int j = (int)jsign[i];
+      double xl = b.x[j][i], xr = b.x[j + 1][i], rl = b.r[j][i], rr = b.r[j + 1][i];
+      opt_task *t = &tk[nt++];
+      t->lane = i, t->xl = xl, t->xr = xr, t->ok = 0, t->left_pos = rl > 0.0;
+      t->bisect = !(isfinite(rl) && isfinite(rr));
+      t->rl = rl, t->rr = rr;
+      t->U = t->bisect ? 0.5 * (xl + xr) : xl + rl / (rl - rr) * (xr - xl);
+      ok[i] = 1;
+    } else {
+      ok[i] = b.fast[i] && opt_lane_tasks(&b, i, tk, &nt) == 0;
+    }
     if (!ok[i]) nt = first[i];
     ntask[i] = nt - first[i];
   }

@@ -7,6 +7,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "core/opcount.h"
 #include "family_impl.h"
 
 static const char *const names[PSW_FAMILY_COUNT] = {"linear", "uniform", "exponential", "expgrowth",
@@ -159,10 +160,14 @@ static fam_val eval(const psw_family *fam, double U) {
   }
 }
 
-double psw_family_F(const psw_family *fam, double U) { return eval(fam, U).F; }
+double psw_family_F(const psw_family *fam, double U) {
+  PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_F, 1);
+  return eval(fam, U).F;
+}
 
 void psw_family_eval(const psw_family *fam, double U, double *F, double *Fp, double *h,
                      double *hp) {
+  PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_EVAL, 1);
   fam_val v = eval(fam, U);
   if (F)
     *F = v.F;
@@ -202,6 +207,7 @@ double psw_family_Fp_side(const psw_family *fam, double U, int side) {
     return side > 0 ? fp_inside(fam, 0) : 0.0;
   if (U == u1 && isfinite(u1))
     return side < 0 ? fp_inside(fam, 1) : 0.0;
+  PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_FP_SIDE, 1);
   return eval(fam, U).Fp;
 }
 
@@ -211,13 +217,18 @@ static double logit_x(double m, double M) {
   return r >= DBL_MIN ? log(r) : log(m) - log(M - m);
 }
 
-double psw_family_Finv(const psw_family *fam, double m) {
+/* F^{-1}(m), clamped to [u0, u1]; psw_family_Finv without the count. */
+static double finv(const psw_family *fam, double m) {
   const double *p = fam->p;
   double M = fam->M, u0 = psw_family_u0(fam), u1 = psw_family_u1(fam), U;
-  if (m <= 0)
+  if (m <= 0) {
+    PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_FINV_END, 1);
     return u0;
-  if (m >= M)
+  }
+  if (m >= M) {
+    PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_FINV_END, 1);
     return u1;
+  }
   switch (fam->kind) {
   case PSW_FAMILY_LINEAR:
     U = (m - p[0]) / p[1];
@@ -251,6 +262,11 @@ double psw_family_Finv(const psw_family *fam, double m) {
   return fam_clamp(U, u0, u1); /* NaN stays NaN */
 }
 
+double psw_family_Finv(const psw_family *fam, double m) {
+  PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_FINV, 1);
+  return finv(fam, m);
+}
+
 /* e^{-x} - 1 + x for x >= 0 without cancellation at small x. */
 static double expm1_plus_x(double x) {
   if (x >= 1.0)
@@ -267,6 +283,7 @@ double psw_family_surplus(const psw_family *fam, double U) {
   double M = fam->M, u0 = psw_family_u0(fam), u1 = psw_family_u1(fam);
   if (U <= u0)
     return 0.0;
+  PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_SURPLUS, 1);
   switch (fam->kind) {
   case PSW_FAMILY_LINEAR: {
     double y = p[0] + p[1] * U;
@@ -331,6 +348,7 @@ double psw_family_surplus(const psw_family *fam, double U) {
 void psw_family_eval_batch(psw_family_kind kind, int n, const double *p0, const double *p1,
                            const double *p2, const double *M, const double *U, double *F,
                            double *Fp, double *h, double *hp) {
+  PSW_OPCOUNT_ADD(kind, PSW_OPC_EVAL_BATCH + !!F + 2 * !!Fp + 4 * !!h + 8 * !!hp, n);
   switch (kind) {
   case PSW_FAMILY_LINEAR:
     BATCH(fam_linear(p0[i], p1[i], M[i], U[i]));
@@ -361,6 +379,7 @@ void psw_family_eval_batch(psw_family_kind kind, int n, const double *p0, const 
 void psw_family_Finv_batch(psw_family_kind kind, int n, const double *p0, const double *p1,
                            const double *p2, const double *M, const double *m, double *U) {
   if (kind == PSW_FAMILY_LOGIT) {
+    PSW_OPCOUNT_ADD(kind, PSW_OPC_FINV_BATCH_VEC, n);
     /* the common case in one vector loop; ends and underflowing ratios fixed below */
 #pragma omp simd
     for (int i = 0; i < n; ++i) {
@@ -371,15 +390,23 @@ void psw_family_Finv_batch(psw_family_kind kind, int n, const double *p0, const 
       /* 0 < m < M: M - m >= ulp(m), so the ratio cannot overflow */
       if (!(m[i] > 0.0 && m[i] < M[i]) || !(m[i] / (M[i] - m[i]) >= DBL_MIN)) {
         psw_family fam = {kind, {p0[i], p1[i], 0.0}, M[i]};
-        U[i] = psw_family_Finv(&fam, m[i]);
+        PSW_OPCOUNT_ADD(kind, PSW_OPC_FINV_BATCH_SCALAR, 1);
+        U[i] = finv(&fam, m[i]);
       }
     }
     return;
   }
+  PSW_OPCOUNT_ADD(kind, PSW_OPC_FINV_BATCH_SCALAR, n);
   for (int i = 0; i < n; ++i) {
     psw_family fam = {kind, {p0[i], p1[i], p2 ? p2[i] : 0.0}, M[i]};
-    U[i] = psw_family_Finv(&fam, m[i]);
+    U[i] = finv(&fam, m[i]);
   }
+}
+
+/* F'(U) for psw_family_Fp_sup. */
+static double fp_at(const psw_family *fam, double U) {
+  PSW_OPCOUNT_ADD(fam->kind, PSW_OPC_FP_SUP, 1);
+  return eval(fam, U).Fp;
 }
 
 double psw_family_Fp_sup(const psw_family *fam, double lo, double hi) {
@@ -394,16 +421,16 @@ double psw_family_Fp_sup(const psw_family *fam, double lo, double hi) {
   case PSW_FAMILY_UNIFORM:
     return fp_inside(fam, 0); /* constant inside */
   case PSW_FAMILY_EXPONENTIAL: /* decreasing on (u0, inf) */
-    return lo <= u0 ? fp_inside(fam, 0) : eval(fam, lo).Fp;
+    return lo <= u0 ? fp_inside(fam, 0) : fp_at(fam, lo);
   case PSW_FAMILY_EXPGROWTH: /* increasing on (-inf, u1) */
-    return hi >= u1 ? fp_inside(fam, 1) : eval(fam, hi).Fp;
+    return hi >= u1 ? fp_inside(fam, 1) : fp_at(fam, hi);
   case PSW_FAMILY_LOGIT:
   case PSW_FAMILY_PROBIT: /* unimodal, mode at mu */
-    return eval(fam, fam_clamp(p[0], lo, hi)).Fp;
+    return fp_at(fam, fam_clamp(p[0], lo, hi));
   case PSW_FAMILY_POWER: /* kappa >= 1: increasing; kappa < 1: decreasing from +inf */
     if (p[1] >= 1.0)
-      return hi >= u1 ? fp_inside(fam, 1) : eval(fam, hi).Fp;
-    return lo <= u0 ? FAM_INF : eval(fam, lo).Fp;
+      return hi >= u1 ? fp_inside(fam, 1) : fp_at(fam, hi);
+    return lo <= u0 ? FAM_INF : fp_at(fam, lo);
   default:
     return FAM_NAN;
   }

@@ -434,6 +434,7 @@ static void phi_inv_lanes(const lanes_fam *lf, const double *y, double *out, lon
       done[i] = dx > 4.0 * DBL_EPSILON * fabs(nx) + 1e-16 ? done[i] : 1.0;
       active += go;
     }
+    PSW_OPCOUNT_ADD(PSW_FAMILY_LOGIT, PSW_OPC_PHI_NEWTON, LANES);
     if (active == 0.0) break;
   }
   for (int i = 0; i < LANES; ++i) iters[i] += (long)its[i];

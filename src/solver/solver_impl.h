@@ -8,6 +8,8 @@
 #include "platsweep/point.h"
 #include "platsweep/solver.h"
 
+#include "core/opcount.h" /* PSW_OPCOUNT_ADD in the variants' own kernels */
+
 /* One side of the market: family plus cached flat ends. */
 typedef struct side {
   const psw_family *fam;

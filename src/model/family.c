@@ -381,14 +381,23 @@ void psw_family_Finv_batch(psw_family_kind kind, int n, const double *p0, const 
   if (kind == PSW_FAMILY_LOGIT) {
     PSW_OPCOUNT_ADD(kind, PSW_OPC_FINV_BATCH_VEC, n);
     /* the common case in one vector loop; ends and underflowing ratios fixed below */
+    enum { CHUNK = 64 };
+    for (int i0 = 0; i0 < n; i0 += CHUNK) {
+      int nc = n - i0 < CHUNK ? n - i0 : CHUNK;
+      double fix[CHUNK]; /* 1: the lane is an end or its ratio underflows, fixed below */
 #pragma omp simd
-    for (int i = 0; i < n; ++i) {
-      double ms = m[i] > 0.0 && m[i] < M[i] ? m[i] : 0.5 * M[i]; /* others fixed below */
-      U[i] = p0[i] + p1[i] * log(fam_max(ms / (M[i] - ms), DBL_MIN));
-    }
-    for (int i = 0; i < n; ++i) {
-      /* 0 < m < M: M - m >= ulp(m), so the ratio cannot overflow */
-      if (!(m[i] > 0.0 && m[i] < M[i]) || !(m[i] / (M[i] - m[i]) >= DBL_MIN)) {
+      for (int c = 0; c < nc; ++c) {
+        int i = i0 + c;
+        int in = m[i] > 0.0 && m[i] < M[i];
+        double ms = in ? m[i] : 0.5 * M[i];
+        double ratio = ms / (M[i] - ms); /* 0 < m < M: M - m >= ulp(m), no overflow */
+        U[i] = p0[i] + p1[i] * log(fam_max(ratio, DBL_MIN));
+        fix[c] = in && ratio >= DBL_MIN ? 0.0 : 1.0;
+      }
+      for (int c = 0; c < nc; ++c) {
+        if (fix[c] == 0.0)
+          continue;
+        int i = i0 + c;
         psw_family fam = {kind, {p0[i], p1[i], 0.0}, M[i]};
         PSW_OPCOUNT_ADD(kind, PSW_OPC_FINV_BATCH_SCALAR, 1);
         U[i] = finv(&fam, m[i]);

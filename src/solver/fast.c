@@ -87,46 +87,6 @@ static double phi_inv_newton(const side *s, double y, long *iters) {
 
 /* ---------------- equilibria ---------------- */
 
-/* The equilibrium in a scan cell [xl, xr] whose residual changes sign: r(U) is a function
- * of U alone (V = b m + e_n n - g), so a bracketed Newton on it (bisection whenever a step
- * leaves the bracket or does not halve |r|) cannot leave the cell or pick a neighbouring
- * root, as a 2-D Newton in (U, V) can. 0 when it does not converge. */
-static int eq_root_cell(model *md, double f, double g, double xl, double rl, double xr,
-                        double *Up, double *Vp) {
-  const psw_point *p = md->pt;
-  double lo = xl, hi = xr, U = *Up, V = 0.0, last = INFINITY;
-  int lo_pos = rl > 0.0;
-  if (!(U > lo && U < hi)) U = 0.5 * (lo + hi);
-  for (int it = 0; it < 200; ++it) {
-    double F, Fp, G, Gp;
-    psw_family_eval(md->F.fam, U, &F, &Fp, NULL, NULL);
-    double nU = (U + f - p->e_m * F) / p->a;
-    V = p->b * F + p->e_n * nU - g;
-    psw_family_eval(md->G.fam, V, &G, &Gp, NULL, NULL);
-    double r = nU - G;
-    ++md->iters;
-    if (r == 0.0) break;
-    if ((r > 0.0) == lo_pos)
-      lo = U;
-    else
-      hi = U;
-    double dn = (1.0 - p->e_m * Fp) / p->a, dr = dn - Gp * (p->b * Fp + p->e_n * dn);
-    double nx = U - r / dr;
-    int newton = nx > lo && nx < hi && fabs(r) <= 0.5 * last;
-    last = fabs(r);
-    double next = newton ? nx : 0.5 * (lo + hi);
-    if (next == U || !(hi - lo > 2.0 * DBL_EPSILON * (fabs(lo) + fabs(hi)))) break;
-    U = next;
-  }
-  if (!(U >= xl && U <= xr)) return 0;
-  double F, G;
-  psw_family_eval(md->F.fam, U, &F, NULL, NULL, NULL);
-  psw_family_eval(md->G.fam, V, &G, NULL, NULL, NULL);
-  double E1 = U - p->a * G - p->e_m * F + f, E2 = V - p->b * F - p->e_n * G + g;
-  *Up = U, *Vp = V;
-  return fabs(E1) + fabs(E2) <= 1e-9 * (md->S + fabs(U) + fabs(V));
-}
-
 /* An upper bound of |r'| on [xl, xr] for the normalised residual r = (n(U) - G(V(U)))/N:
  * n = (U + f - e_m F)/a, V = b F + e_n n - g, so |r'| <= (|n'| + sup G' |V'|)/N with
  * |n'| <= (1 + |e_m| sup F')/|a|, |V'| <= |b| sup F' + |e_n| |n'|, sup F' on [xl, xr] and
@@ -167,12 +127,21 @@ static int cell_coarse(double m0, double n0, double r0, double m1, double n1, do
 
 enum { REFINED_MAX = 1024 };
 
-/* Fast equilibria for one lane's model, given the scan values r[] at nodes x[]
- * (with the curve cm[], cn[]). Cells where the curve moves too much are
- * bisected locally until it does not. Returns 0 on success (out filled), -1 to
- * escalate to the reference. */
-static int eq_from_scan(model *md, double f, double g, const double *x0, const double *r0,
-                        const double *cm, const double *cn, int nn, psw_eq_result *out) {
+/* An equilibrium to solve: a scan cell of one lane whose residual changes sign. */
+typedef struct eq_task {
+  int lane;
+  double xl, xr, rl, U0;         /* the cell, r at xl, the start (secant point) */
+  double U, V, F, Fp, G, Gp;     /* the root and the values there */
+  int ok;
+} eq_task;
+
+/* The sign-change cells of one lane's scan, given the scan values r[] at nodes x[] (with
+ * the curve cm[], cn[]): cells where the curve moves too much are bisected locally until
+ * it does not, and every cell without a sign change is proven root-free. Appends the cells
+ * to tk (at most PSW_MAX_EQ) and returns their number, or -1 to escalate to the
+ * reference. */
+static int eq_cells(model *md, double f, double g, const double *x0, const double *r0,
+                    const double *cm, const double *cn, int nn, int lane, eq_task *tk) {
   double x[REFINED_MAX], r[REFINED_MAX], gn[REFINED_MAX]; /* gn: G(V(x))/N */
   int n = 0;
   for (int j = 0; j + 1 < nn; ++j) {
@@ -242,27 +211,105 @@ static int eq_from_scan(model *md, double f, double g, const double *x0, const d
     x[j + 1] = xm, r[j + 1] = rm, gn[j + 1] = dn;
     ++nn;
   }
-  double Us[MAX_R], Vs[MAX_R];
   int nr = 0;
   for (int j = 0; j + 1 < nn; ++j) {
     if ((r[j] < 0.0) == (r[j + 1] < 0.0)) continue;
     if (nr >= PSW_MAX_EQ) return -1;
     double t = r[j] / (r[j] - r[j + 1]);
-    double U = x[j] + t * (x[j + 1] - x[j]);
-    double V;
-    if (!eq_root_cell(md, f, g, x[j], r[j], x[j + 1], &U, &V)) return -1;
-    Us[nr] = U, Vs[nr] = V, ++nr;
+    eq_task *q = &tk[nr++];
+    *q = (eq_task){.lane = lane, .xl = x[j], .xr = x[j + 1], .rl = r[j]};
+    q->U0 = x[j] + t * (x[j + 1] - x[j]);
   }
-  if (nr == 0) return -1;
+  return nr > 0 ? nr : -1;
+}
+
+/* The roots of up to LANES cells at once: per task the bracketed Newton of the scalar
+ * version -- on r(U) = n(U) - G(V(U)), a step that leaves the bracket or does not halve |r|
+ * is replaced by bisection, so a root cannot leave its cell -- with every evaluation on full
+ * lanes (padding copies task 0). ok when the equilibrium system's residual is at rounding
+ * level. */
+static void eq_roots(const psw_point *const *pts, const double *f, const double *g, eq_task *tk,
+                     int nt, long *liters) {
+  lanes_fam lf, lg;
+  double pa[LANES], pb[LANES], pem[LANES], pen[LANES], pf[LANES], pg[LANES];
+  double lo[LANES], hi[LANES], U[LANES], V[LANES], F[LANES], Fp[LANES], G[LANES], Gp[LANES];
+  double last[LANES], lopos[LANES], done[LANES];
+  lf.kind = pts[tk[0].lane]->cust.kind, lg.kind = pts[tk[0].lane]->prov.kind;
+  for (int q = 0; q < LANES; ++q) {
+    const eq_task *t = &tk[q < nt ? q : 0];
+    const psw_point *p = pts[t->lane];
+    lanes_fam_set(&lf, q, &p->cust);
+    lanes_fam_set(&lg, q, &p->prov);
+    pa[q] = p->a, pb[q] = p->b, pem[q] = p->e_m, pen[q] = p->e_n;
+    pf[q] = f[t->lane], pg[q] = g[t->lane];
+    lo[q] = t->xl, hi[q] = t->xr, lopos[q] = t->rl > 0.0 ? 1.0 : 0.0;
+    U[q] = t->U0 > t->xl && t->U0 < t->xr ? t->U0 : 0.5 * (t->xl + t->xr);
+    last[q] = (double)INFINITY, done[q] = q < nt ? 0.0 : 1.0;
+  }
+  long its[LANES] = {0};
+  for (int it = 0; it < 200; ++it) {
+    lanes_eval(&lf, LANES, U, F, Fp, NULL, NULL);
+    double nU[LANES];
+#pragma omp simd
+    for (int q = 0; q < LANES; ++q) {
+      nU[q] = (U[q] + pf[q] - pem[q] * F[q]) / pa[q];
+      V[q] = pb[q] * F[q] + pen[q] * nU[q] - pg[q];
+    }
+    lanes_eval(&lg, LANES, V, G, Gp, NULL, NULL);
+    int active = 0;
+    for (int q = 0; q < nt; ++q) {
+      if (done[q] != 0.0) continue;
+      double r = nU[q] - G[q];
+      ++its[q];
+      if (r == 0.0) {
+        done[q] = 1.0;
+        continue;
+      }
+      if ((r > 0.0) == (lopos[q] != 0.0))
+        lo[q] = U[q];
+      else
+        hi[q] = U[q];
+      double dn = (1.0 - pem[q] * Fp[q]) / pa[q], dr = dn - Gp[q] * (pb[q] * Fp[q] + pen[q] * dn);
+      double nx = U[q] - r / dr;
+      int newton = nx > lo[q] && nx < hi[q] && fabs(r) <= 0.5 * last[q];
+      last[q] = fabs(r);
+      double next = newton ? nx : 0.5 * (lo[q] + hi[q]);
+      if (next == U[q] || !(hi[q] - lo[q] > 2.0 * DBL_EPSILON * (fabs(lo[q]) + fabs(hi[q])))) {
+        done[q] = 1.0;
+        continue;
+      }
+      U[q] = next;
+      ++active;
+    }
+    if (!active) break;
+  }
+  for (int q = 0; q < nt; ++q) {
+    eq_task *t = &tk[q];
+    const psw_point *p = pts[t->lane];
+    liters[t->lane] += its[q];
+    t->U = U[q], t->V = V[q], t->F = F[q], t->Fp = Fp[q], t->G = G[q], t->Gp = Gp[q];
+    double E1 = U[q] - p->a * G[q] - p->e_m * F[q] + pf[q];
+    double E2 = V[q] - p->b * F[q] - p->e_n * G[q] + pg[q];
+    double S = psw_point_scale(p);
+    t->ok = U[q] >= t->xl && U[q] <= t->xr &&
+            fabs(E1) + fabs(E2) <= 1e-9 * (S + fabs(U[q]) + fabs(V[q]));
+  }
+}
+
+/* One lane's equilibria from its solved cells (ascending in U, hence in m): fill, stability,
+ * the merges and order of MODEL §2.3. 0, or -1 to escalate. */
+static int eq_finish(model *md, const eq_task *tk, int nr, psw_eq_result *out) {
+  for (int i = 0; i < nr; ++i)
+    if (!tk[i].ok) return -1;
   psw_eq_result_fill(out);
   out->status = PSW_STATUS_OK;
   out->count = (int8_t)nr;
-  for (int i = 0; i < nr; ++i) { /* roots ascend in U, hence in m; merge as MODEL §2.3 */
-    out->U[i] = Us[i];
-    out->V[i] = Vs[i];
-    out->m[i] = side_F(&md->F, Us[i]);
-    out->n[i] = side_F(&md->G, Vs[i]);
-    model_eq_stability(md, Us[i], Vs[i], &out->det[i], &out->stable[i]);
+  for (int i = 0; i < nr; ++i) {
+    out->U[i] = tk[i].U;
+    out->V[i] = tk[i].V;
+    out->m[i] = tk[i].F;
+    out->n[i] = tk[i].G;
+    model_eq_stability(md, tk[i].U, tk[i].V, &out->det[i], &out->stable[i]);
   }
   for (int i = 1; i < nr; ++i)
     if (fabs(out->m[i] - out->m[i - 1]) <= 1e-9 * md->F.M &&
@@ -338,19 +385,33 @@ static void eq_lanes(const psw_point *const *pts, int cnt, const double *f, cons
       cn[j][i] = G[i] / lg.M[i];
     }
   }
-  long nesc = 0;
+  /* cells per lane, their roots over lanes of cells, then each lane's answer */
+  eq_task tk[LANES * PSW_MAX_EQ];
+  int first[LANES], ncell[LANES], nt = 0;
+  long liters[LANES];
+  model md[LANES];
   for (int i = 0; i < cnt; ++i) {
-    model md;
-    model_init(&md, pts[i]);
+    model_init(&md[i], pts[i]);
+    first[i] = nt, ncell[i] = -1;
+    if (!fast[i]) continue;
     double xs[J_EQ], rs[J_EQ], ms[J_EQ], ns[J_EQ];
     for (int j = 0; j < nn; ++j) xs[j] = x[j][i], rs[j] = r[j][i], ms[j] = cm[j][i], ns[j] = cn[j][i];
-    if (!fast[i] || eq_from_scan(&md, f[i], g[i], xs, rs, ms, ns, nn, out[i]) != 0) {
+    ncell[i] = eq_cells(&md[i], f[i], g[i], xs, rs, ms, ns, nn, i, tk + nt);
+    if (ncell[i] > 0) nt += ncell[i];
+  }
+  for (int i = 0; i < cnt; ++i) liters[i] = 0;
+  for (int t0 = 0; t0 < nt; t0 += LANES)
+    eq_roots(pts, f, g, tk + t0, nt - t0 < LANES ? nt - t0 : LANES, liters);
+  long nesc = 0;
+  for (int i = 0; i < cnt; ++i) {
+    md[i].iters += liters[i];
+    if (ncell[i] < 0 || eq_finish(&md[i], tk + first[i], ncell[i], out[i]) != 0) {
       ++nesc;
-      md.iters = 0;
-      ref_equilibria(&md, f[i], g[i], NULL, out[i]);
+      md[i].iters = 0;
+      ref_equilibria(&md[i], f[i], g[i], NULL, out[i]);
     }
-    out[i]->iter = (int16_t)fmin(32767.0, (double)(md.iters + nn));
-    *iters += md.iters;
+    out[i]->iter = (int16_t)fmin(32767.0, (double)(md[i].iters + nn));
+    *iters += md[i].iters;
   }
   atomic_fetch_add(&n_lanes, cnt);
   atomic_fetch_add(&n_escalated, nesc);

@@ -117,7 +117,8 @@ Test(fastpath, equilibrium_matches_reference) {
 
 /* Steep sides put a pair of equilibria within a scan cell near the window's (kinked) end,
  * where the residual is positive at every node: the scan must prove each same-sign cell
- * root-free (a Lipschitz bound), not guess. The first point is the one a parabola test let
+ * root-free, not guess (with e = 0 here: the monotone bounds; tests with e != 0, which use
+ * the Lipschitz bound, are equilibrium_matches_reference's intra-side points). The first point is the one a parabola test let
  * through (bench seed 7, logit:probit, index 6301: 1 equilibrium reported of 3); then
  * random steep logit/probit pairs, fast against reference. */
 Test(fastpath, steep_sides_hidden_pair) {

@@ -1,5 +1,6 @@
 /* `platsweep bench`: points/s of solver variants on reproducible random points. */
 #define _POSIX_C_SOURCE 200809L
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,13 +336,16 @@ int app_bench(int argc, char **argv) {
         maxerr = fmax(maxerr, e);
         ndiff += d;
       }
-      char errs[32], diffs[32];
+      char errs[32], diffs[32], jerr[32];
       if (nchk) {
         snprintf(errs, sizeof errs, "%.2g", maxerr);
         snprintf(diffs, sizeof diffs, "%ld", ndiff);
+        /* JSON has no inf: a non-finite answer against a finite reference shows as DBL_MAX */
+        snprintf(jerr, sizeof jerr, "%.6g", isfinite(maxerr) ? maxerr : DBL_MAX);
       } else {
         snprintf(errs, sizeof errs, "-");
         snprintf(diffs, sizeof diffs, "-");
+        snprintf(jerr, sizeof jerr, "null");
       }
       if (json) {
         printf("{\"platsweep\": \"%s (%s)\", \"compiler\": \"%s\", \"cpu\": ", PSW_VERSION,
@@ -359,7 +363,7 @@ int app_bench(int argc, char **argv) {
                "\"status\": [%ld, %ld, %ld, %ld, %ld, %ld]}\n",
                pr, colon + 1, vars[v]->name, psw_problem_name(prob), threads, npts, npts / med, med,
                times[0], times[repeat - 1], it / npts, esc / 100.0, nchk,
-               nchk ? errs : "null", ndiff, st[0], st[1], st[2], st[3], st[4], st[5]);
+               jerr, ndiff, st[0], st[1], st[2], st[3], st[4], st[5]);
       else
       {
         char label[96];

@@ -1010,7 +1010,16 @@ void psw_h5_encoder_free(psw_h5_encoder **e) {
   *e = NULL;
 }
 
-int psw_h5out_can_encode(const psw_h5out *h) { return h && !h->par && h->compression > 0; }
+/* The shuffle below transposes the bytes of native values: right for the little-endian file
+ * types when the host is little-endian too. */
+int psw_h5out_can_encode(const psw_h5out *h) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  return h && !h->par && h->compression > 0;
+#else
+  (void)h;
+  return 0;
+#endif
+}
 
 typedef struct one_slab {
   int n;

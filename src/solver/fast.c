@@ -145,6 +145,7 @@ static int eq_cells(model *md, double f, double g, const double *x0, const doubl
   double x[REFINED_MAX], r[REFINED_MAX], gn[REFINED_MAX]; /* gn: G(V(x))/N */
   int n = 0;
   for (int j = 0; j + 1 < nn; ++j) {
+    if (n + (nn - j) + 1 >= REFINED_MAX) return -1; /* room for this node and the rest */
     x[n] = x0[j], r[n] = r0[j], gn[n] = cn[j], ++n;
     if (!cell_coarse(cm[j], cn[j], r0[j], cm[j + 1], cn[j + 1], r0[j + 1])) continue;
     /* depth-first bisection of the cell, emitting nodes in order */
@@ -164,7 +165,7 @@ static int eq_cells(model *md, double f, double g, const double *x0, const doubl
       }
       --top; /* [lx, hx] is fine: emit hx and move on */
       if (top > 0 || hx != x0[j + 1]) {
-        if (n >= REFINED_MAX - 1) return -1;
+        if (n + (nn - j) + 1 >= REFINED_MAX) return -1;
         if (hx != x0[j + 1]) x[n] = hx, r[n] = hr, gn[n] = hn, ++n;
       }
       lx = hx, lr = hr, lm = hm, ln = hn;
@@ -179,22 +180,23 @@ static int eq_cells(model *md, double f, double g, const double *x0, const doubl
    * past one.) With e = 0, n(U) = (U + f)/a and G(V(U)), V = b F(U) - g, are monotone, so
    * on a cell r = n - G lies between min n - max G and max n - min G over the two ends: no
    * transcendental function needed. Otherwise a Lipschitz bound (eq_lip). */
-  for (int j = 0; j < nn; ++j)
-    if (isnan(r[j])) return -1;
+  for (int j = 0; j < nn; ++j) /* a root exactly on a node (maybe a tangent): the reference */
+    if (isnan(r[j]) || r[j] == 0.0) return -1;
   const psw_point *pp = md->pt;
   int mono = pp->e_m == 0.0 && pp->e_n == 0.0;
   double Lw = mono ? 0.0 : eq_lip(md, f, g, x[0], x[nn - 1]);
   for (int j = 0; j + 1 < nn;) {
     double rl = r[j], rr = r[j + 1], h = x[j + 1] - x[j];
-    int clear = (rl < 0.0) != (rr < 0.0) || rl == 0.0 || rr == 0.0;
+    int clear = (rl < 0.0) != (rr < 0.0);
     if (!clear && mono) {
       double nl = rl + gn[j], nr = rr + gn[j + 1]; /* n/N at the ends */
       double lo = fmin(nl, nr) - fmax(gn[j], gn[j + 1]), hi = fmax(nl, nr) - fmin(gn[j], gn[j + 1]);
       double tol = 64.0 * DBL_EPSILON * (fabs(nl) + fabs(nr) + fabs(gn[j]) + fabs(gn[j + 1]));
       clear = lo > tol || hi < -tol;
     } else if (!clear) {
-      clear = fabs(rl) + fabs(rr) > (1.0 + 1e-9) * Lw * h ||
-              fabs(rl) + fabs(rr) > (1.0 + 1e-9) * eq_lip(md, f, g, x[j], x[j + 1]) * h;
+      double slack = 64.0 * DBL_EPSILON * (fabs(rl) + fabs(rr)); /* rounding of r */
+      clear = fabs(rl) + fabs(rr) - slack > (1.0 + 1e-9) * Lw * h ||
+              fabs(rl) + fabs(rr) - slack > (1.0 + 1e-9) * eq_lip(md, f, g, x[j], x[j + 1]) * h;
     }
     if (clear) {
       ++j;
@@ -204,7 +206,7 @@ static int eq_cells(model *md, double f, double g, const double *x0, const doubl
     if (!(xm > x[j] && xm < x[j + 1]) || nn + 1 > REFINED_MAX) return -1;
     double rm = eq_r(md, f, g, xm, &dm, &dn);
     ++md->iters;
-    if (isnan(rm)) return -1;
+    if (isnan(rm) || rm == 0.0) return -1;
     memmove(x + j + 2, x + j + 1, (size_t)(nn - j - 1) * sizeof *x);
     memmove(r + j + 2, r + j + 1, (size_t)(nn - j - 1) * sizeof *r);
     memmove(gn + j + 2, gn + j + 1, (size_t)(nn - j - 1) * sizeof *gn);
@@ -247,8 +249,10 @@ static void eq_roots(const psw_point *const *pts, const double *f, const double 
     last[q] = (double)INFINITY, done[q] = q < nt ? 0.0 : 1.0;
   }
   long its[LANES] = {0};
+  double Ue[LANES]; /* the U of the last evaluation (U moves on after it) */
   for (int it = 0; it < 200; ++it) {
     lanes_eval(&lf, LANES, U, F, Fp, NULL, NULL);
+    memcpy(Ue, U, sizeof Ue);
     double nU[LANES];
 #pragma omp simd
     for (int q = 0; q < LANES; ++q) {
@@ -287,12 +291,12 @@ static void eq_roots(const psw_point *const *pts, const double *f, const double 
     eq_task *t = &tk[q];
     const psw_point *p = pts[t->lane];
     liters[t->lane] += its[q];
-    t->U = U[q], t->V = V[q], t->F = F[q], t->Fp = Fp[q], t->G = G[q], t->Gp = Gp[q];
-    double E1 = U[q] - p->a * G[q] - p->e_m * F[q] + pf[q];
+    double u = Ue[q]; /* F, Fp, V, G, Gp belong to it */
+    t->U = u, t->V = V[q], t->F = F[q], t->Fp = Fp[q], t->G = G[q], t->Gp = Gp[q];
+    double E1 = u - p->a * G[q] - p->e_m * F[q] + pf[q];
     double E2 = V[q] - p->b * F[q] - p->e_n * G[q] + pg[q];
     double S = psw_point_scale(p);
-    t->ok = U[q] >= t->xl && U[q] <= t->xr &&
-            fabs(E1) + fabs(E2) <= 1e-9 * (S + fabs(U[q]) + fabs(V[q]));
+    t->ok = u >= t->xl && u <= t->xr && fabs(E1) + fabs(E2) <= 1e-9 * (S + fabs(u) + fabs(V[q]));
   }
 }
 
@@ -845,6 +849,7 @@ static void opt_task_bracketed(opt_batch *b, opt_task *t) {
   }
   double kFu;
   double rr = opt_r(b, i, U, &V, &in, &kFu);
+  ++b->iters[i];
   if (!in || !isfinite(rr)) return;
   psw_family fF = lanes_family(&b->lf, i), fG = lanes_family(&b->lg, i);
   psw_family_eval(&fF, U, &t->F, &t->Fp, &t->hF, &t->hpF);

@@ -618,7 +618,10 @@ static void compute_unit(run *R, unit_buf *b) {
 /* Encode unit b's chunks, a variable per thread; the main thread polls for rounds between
  * its variables, as between sub-batches. */
 static void encode_unit(run *R, unit_buf *b) {
-  double t0 = now_s();
+  double t0 = now_s(), tw0 = R->tw;
+  /* still working: a round run from here must not be the last one (unit b is not queued
+   * yet; a stop signal would otherwise end the run without it) */
+  R->computing = 1;
   psw_err first = PSW_OK;
   char msg[512] = "";
 #pragma omp parallel for schedule(dynamic) num_threads(R->threads) default(none) \
@@ -644,9 +647,11 @@ static void encode_unit(run *R, unit_buf *b) {
       }
     }
   }
+  R->computing = 0;
   /* counted as writing (the run's "% writing"), though both threads encode: the share stays
-   * the time output costs the run, not only the main thread's time inside HDF5 */
-  R->tw += now_s() - t0;
+   * the time output costs the run, not only the main thread's time inside HDF5. Rounds run
+   * in here added their own time already: the phase counts once. */
+  R->tw = tw0 + (now_s() - t0);
   if (first) FAIL_RET(R, psw_err_set(first, __FILE__, __LINE__, "%s", msg));
 }
 

@@ -439,11 +439,13 @@ def test_faults(configs):
         remove_outputs(out)
 
 
-def stop_run(config, out, how):
-    """A 2-rank run stopped by SIGTERM to its ranks or SIGUSR1 to mpirun: (exit code, log)."""
+def stop_run(config, out, how, t_grid):
+    """A 2-rank run stopped by SIGTERM to its ranks or SIGUSR1 to mpirun: (exit code, log).
+    The signal comes a fifth of a 2-rank run's time after the ranks are up (at most 0.3 s),
+    so that it lands mid-run however fast the solver has become."""
     r = Run(config, out, ranks=2, extra=["--batch", CRASH_BATCH])  # default interval: 60 s
     ranks = rank_pids(r)
-    time.sleep(0.3)
+    time.sleep(min(0.3, 0.2 * t_grid))
     if how == "SIGTERM":
         for p in ranks:
             os.kill(p, signal.SIGTERM)
@@ -460,11 +462,11 @@ def check_stopped(rc, log, out, what):
           str(os.listdir(".")))
 
 
-def test_signals(config, ref, config_c):
+def test_signals(config, ref, config_c, t_grid):
     """4 + 5. SIGTERM -> 75 -> (a changed config: 78; a plain run: 73) -> resume on 1 rank;
     SIGUSR1 -> 75 -> resume on 2 ranks -> resume again: nothing to resume."""
     out = "stopped.nc"
-    rc, log = stop_run(config, out, "SIGTERM")
+    rc, log = stop_run(config, out, "SIGTERM", t_grid)
     check_stopped(rc, log, out, "SIGTERM to both ranks")
 
     rc, log, _ = run(config_c, out, ranks=1, extra=["--resume"])
@@ -481,7 +483,7 @@ def test_signals(config, ref, config_c):
     check_finished(rc, log, out, ref, "SIGTERM run resumed on 1 rank")
     remove_outputs(out)
 
-    rc, log = stop_run(config, out, "SIGUSR1")
+    rc, log = stop_run(config, out, "SIGUSR1", t_grid)
     check_stopped(rc, log, out, "SIGUSR1 to mpirun")
     rc, log, _ = run(config, out, ranks=2, extra=["--resume"])
     check_finished(rc, log, out, ref, "SIGUSR1 run resumed on 2 ranks")
@@ -535,7 +537,7 @@ def main():
     phase("3. fault injection")
     test_faults(configs)
     phase("4, 5. signals, a changed config, a run over a checkpoint")
-    test_signals(*configs["grid"], "grid_c.yaml")
+    test_signals(*configs["grid"], "grid_c.yaml", t_run["grid"])
     os.chdir("..")
     shutil.rmtree(work, ignore_errors=True)
     print(f"test_resume: all checks passed in {time.monotonic() - t_start:.1f} s", flush=True)

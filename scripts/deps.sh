@@ -14,6 +14,7 @@ PKGS=(
   netcdf-bin
   python3-numpy python3-scipy python3-mpmath
   python3-h5py python3-h5netcdf python3-xarray python3-netcdf4 python3-matplotlib
+  slurm-wlm munge                # the ctest slurm.cluster: scripts/slurm/local-cluster.sh
 )
 
 missing=()

@@ -85,6 +85,36 @@ static double phi_inv_newton(const side *s, double y, long *iters) {
   return side_phi_inv(s, y, iters);
 }
 
+/* Scan nodes of one step t in (0, 1) for all lanes: the ends when first / last, else the
+ * blend of the point uniform in U and the point uniform in F(U) (F^-1 of the same fraction of
+ * [F(lo), F(hi)], clamped to the window), so that nodes follow both U and the curve. Used by
+ * the equilibrium and the optimum scans. */
+static void blend_nodes(const lanes_fam *lf, double t, int first, int last, const double *lo,
+                        const double *hi, const double *Flo, const double *Fhi, double *x) {
+  double mq[LANES], q[LANES];
+#pragma omp simd
+  for (int i = 0; i < LANES; ++i) mq[i] = Flo[i] + t * (Fhi[i] - Flo[i]);
+  psw_family_Finv_batch(lf->kind, LANES, lf->p0, lf->p1, lf->p2, lf->M, mq, q);
+#pragma omp simd
+  for (int i = 0; i < LANES; ++i) {
+    double xu = lo[i] + t * (hi[i] - lo[i]);
+    double qc = q[i] > lo[i] ? q[i] : lo[i];
+    qc = qc < hi[i] ? qc : hi[i];
+    double xb = Fhi[i] > Flo[i] && fabs(q[i]) <= DBL_MAX ? 0.5 * (xu + qc) : xu;
+    x[i] = first ? lo[i] : last ? hi[i] : xb;
+  }
+}
+
+/* Insert a node after index j of three parallel arrays of n values. */
+static void insert_node(double *a, double *b, double *c, int n, int j, double va, double vb,
+                        double vc) {
+  size_t m = (size_t)(n - j - 1);
+  memmove(a + j + 2, a + j + 1, m * sizeof *a);
+  memmove(b + j + 2, b + j + 1, m * sizeof *b);
+  memmove(c + j + 2, c + j + 1, m * sizeof *c);
+  a[j + 1] = va, b[j + 1] = vb, c[j + 1] = vc;
+}
+
 /* ---------------- equilibria ---------------- */
 
 /* An upper bound of |r'| on [xl, xr] for the normalised residual r = (n(U) - G(V(U)))/N:
@@ -207,11 +237,7 @@ static int eq_cells(model *md, double f, double g, const double *x0, const doubl
     double rm = eq_r(md, f, g, xm, &dm, &dn);
     ++md->iters;
     if (isnan(rm) || rm == 0.0) return -1;
-    memmove(x + j + 2, x + j + 1, (size_t)(nn - j - 1) * sizeof *x);
-    memmove(r + j + 2, r + j + 1, (size_t)(nn - j - 1) * sizeof *r);
-    memmove(gn + j + 2, gn + j + 1, (size_t)(nn - j - 1) * sizeof *gn);
-    x[j + 1] = xm, r[j + 1] = rm, gn[j + 1] = dn;
-    ++nn;
+    insert_node(x, r, gn, nn++, j, xm, rm, dn);
   }
   int nr = 0;
   for (int j = 0; j + 1 < nn; ++j) {
@@ -331,7 +357,7 @@ static int eq_finish(model *md, const eq_task *tk, int nr, psw_eq_result *out) {
 static void eq_lanes(const psw_point *const *pts, int cnt, const double *f, const double *g,
                      psw_eq_result *const *out, long *iters) {
   lanes_fam lf, lg;
-  double lo[LANES], hi[LANES], Flo[LANES], Fhi[LANES], mq[LANES], q[LANES];
+  double lo[LANES], hi[LANES], Flo[LANES], Fhi[LANES];
   double pa[LANES], pb[LANES], pem[LANES], pen[LANES], pf[LANES], pg[LANES];
   static const int nn = J_EQ;
   double x[J_EQ][LANES], r[J_EQ][LANES], cm[J_EQ][LANES], cn[J_EQ][LANES];
@@ -364,17 +390,7 @@ static void eq_lanes(const psw_point *const *pts, int cnt, const double *f, cons
   for (int j = 0; j < nn; ++j) {
     double t = (double)j / (double)(nn - 1);
     int first = j == 0, last = j == nn - 1;
-#pragma omp simd
-    for (int i = 0; i < LANES; ++i) mq[i] = Flo[i] + t * (Fhi[i] - Flo[i]);
-    psw_family_Finv_batch(lf.kind, LANES, lf.p0, lf.p1, lf.p2, lf.M, mq, q);
-#pragma omp simd
-    for (int i = 0; i < LANES; ++i) { /* blended node, as blend_node() */
-      double xu = lo[i] + t * (hi[i] - lo[i]);
-      double qc = q[i] > lo[i] ? q[i] : lo[i];
-      qc = qc < hi[i] ? qc : hi[i];
-      double xb = Fhi[i] > Flo[i] && fabs(q[i]) <= DBL_MAX ? 0.5 * (xu + qc) : xu;
-      x[j][i] = first ? lo[i] : last ? hi[i] : xb;
-    }
+    blend_nodes(&lf, t, first, last, lo, hi, Flo, Fhi, x[j]);
     lanes_eval(&lf, LANES, x[j], F, NULL, NULL, NULL);
 #pragma omp simd
     for (int i = 0; i < LANES; ++i) {
@@ -534,7 +550,7 @@ typedef struct opt_task {
 
 /* The scan of R(U) = k F(U) - B(V(U)) on NN_OPT nodes for every lane (MODEL §3.8). */
 static void opt_scan(opt_batch *b) {
-  double Flo[LANES], Fhi[LANES], mq[LANES], q[LANES], F[LANES], h[LANES], nU[LANES];
+  double Flo[LANES], Fhi[LANES], mq[LANES], F[LANES], h[LANES], nU[LANES];
   double V[LANES], Vq[LANES], hG[LANES], at[LANES];
   lanes_eval(&b->lf, LANES, b->lo, Flo, NULL, NULL, NULL);
   lanes_eval(&b->lf, LANES, b->hi, Fhi, NULL, NULL, NULL);
@@ -544,18 +560,8 @@ static void opt_scan(opt_batch *b) {
      * half uniform in U and half uniform in F(U) */
     double t = (j - 0.5) / (double)J_OPT;
     int first = j == 0, last = j == NN_OPT - 1;
-#pragma omp simd
-    for (int i = 0; i < LANES; ++i) mq[i] = Flo[i] + t * (Fhi[i] - Flo[i]);
-    psw_family_Finv_batch(b->lf.kind, LANES, b->lf.p0, b->lf.p1, b->lf.p2, b->lf.M, mq, q);
     double *x = b->x[j];
-#pragma omp simd
-    for (int i = 0; i < LANES; ++i) {
-      double lo = b->lo[i], hi = b->hi[i], xu = lo + t * (hi - lo);
-      double qc = q[i] > lo ? q[i] : lo;
-      qc = qc < hi ? qc : hi;
-      double xb = Fhi[i] > Flo[i] && fabs(q[i]) <= DBL_MAX ? 0.5 * (xu + qc) : xu;
-      x[i] = first ? lo : last ? hi : xb;
-    }
+    blend_nodes(&b->lf, t, first, last, b->lo, b->hi, Flo, Fhi, x);
     lanes_eval(&b->lf, LANES, x, F, NULL, h, NULL);
 #pragma omp simd
     for (int i = 0; i < LANES; ++i) {
@@ -646,11 +652,7 @@ static int opt_lane_tasks(opt_batch *b, int i, opt_task *tasks, int *nt) {
     double rm = opt_r(b, i, xm, &v, &in, &kf);
     ++b->iters[i];
     if (isnan(rm) || rm == 0.0) return -1;
-    memmove(xs + j + 2, xs + j + 1, (size_t)(nn - j - 1) * sizeof *xs);
-    memmove(rs + j + 2, rs + j + 1, (size_t)(nn - j - 1) * sizeof *rs);
-    memmove(ks + j + 2, ks + j + 1, (size_t)(nn - j - 1) * sizeof *ks);
-    xs[j + 1] = xm, rs[j + 1] = rm, ks[j + 1] = kf;
-    ++nn;
+    insert_node(xs, rs, ks, nn++, j, xm, rm, kf);
   }
   int nr = 0;
   for (int j = 0; j + 1 < nn; ++j) {
